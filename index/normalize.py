@@ -1,0 +1,126 @@
+"""Text normalisation shared by both sides of retrieval.
+
+Questions arrive informal ("gmn cara klaim jht kalo resign"); `query_text` turns them into the
+standard spelling with BPJS acronyms expanded both ways, for the dense side, and `tokenize`
+turns any text into stemmed, stopword-free terms for BM25. The word lists are plain data files in
+`index/data/` so that they can be edited without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+MAX_QUERY_CHARS = 1000  # longer questions are cut: the first sentences carry the question
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_MARKUP = re.compile(r"<[^>]{0,200}>|[*_`~#>\[\]|]+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Acronym:
+    short: str  # lowercase acronym, e.g. "jkp"
+    long: str  # lowercase expansion, e.g. "jaminan kehilangan pekerjaan"
+    upper_only: bool = False  # match only when written in capitals (PAK, not "pak")
+
+
+@cache
+def informal_words() -> dict[str, str]:
+    """Informal spelling -> standard word(s)."""
+    pairs = (line.split("\t") for line in _data_lines("informal.tsv"))
+    return {k.strip().lower(): v.strip().lower() for k, v in pairs}
+
+
+@cache
+def acronyms() -> tuple[Acronym, ...]:
+    rows = (line.split("\t") for line in _data_lines("acronyms.tsv"))
+    return tuple(
+        Acronym(row[0].strip().lower(), row[1].strip().lower(), len(row) > 2 and row[2].strip() == "upper")
+        for row in rows
+    )
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(word for line in _data_lines("stopwords.txt") for word in line.split())
+
+
+@cache
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Indonesian stem of one lowercase word (Sastrawi), cached: stemming is the slow part."""
+    if len(word) <= 3 or not word.replace("-", "").isalpha():
+        return word
+    return _stemmer().stem(word) or word
+
+
+def clean(text: str) -> str:
+    """Unicode-normalise, drop URLs and markup, collapse whitespace, cap the length."""
+    text = unicodedata.normalize("NFKC", text or "")[: MAX_QUERY_CHARS * 4]
+    text = _URL.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def words(text: str) -> list[str]:
+    """Lowercase word and number tokens; "42.000" becomes "42000", "5,7" stays."""
+    out = []
+    for match in _WORD.finditer(text.lower()):
+        token = match.group()
+        if _THOUSANDS.match(token):
+            token = token.replace(".", "")
+        out.append(token)
+    return out
+
+
+def standardise(text: str) -> str:
+    """Replace informal spellings word by word: "gmn cara klaim jht kalo resign" -> standard words."""
+    table = informal_words()
+    return " ".join(table.get(w, w) for w in words(clean(text)))
+
+
+def expand_acronyms(text: str, original: str = "") -> str:
+    """Append expansions of the acronyms in `text` and the acronyms of the expansions in it."""
+    tokens = set(words(text))
+    capitals = set(re.findall(r"\b[A-Z][A-Z-]+\b", original or text))
+    padded = f" {' '.join(words(text))} "
+    extra: list[str] = []
+    for a in acronyms():
+        short_present = a.short in tokens and (not a.upper_only or a.short.upper() in capitals)
+        if short_present and f" {a.long} " not in padded:
+            extra.append(a.long)
+        elif f" {a.long} " in padded and a.short not in tokens:
+            extra.append(a.short)
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+def query_text(question: str) -> str:
+    """The question as both sides of retrieval see it: standard spelling, acronyms expanded."""
+    return expand_acronyms(standardise(question), original=clean(question))
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed terms without stopwords, for BM25 (documents and questions alike)."""
+    stop = stopwords()
+    return [stem(w) for w in words(text) if w not in stop]
+
+
+def query_terms(question: str) -> list[str]:
+    """The BM25 terms of a question; also what the bot uses to find the sentence to emphasise."""
+    return tokenize(query_text(question))

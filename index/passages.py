@@ -1,0 +1,168 @@
+"""Step 2: split documents into quotable passages.
+
+Structure first (headings, paragraphs, list items), then Indonesian sentences for blocks that are
+too long, packed into passages of roughly MIN_WORDS..MAX_WORDS words. Each passage keeps the
+document title and its heading path, and gets an id that stays the same while its text does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from index.types import Document, Passage
+
+MIN_WORDS = 40
+MAX_WORDS = 200
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
+# Words after which a full stop does not end a sentence ("PP No. 37", "dr. Budi", "dll. dan").
+ABBREVIATIONS = frozenset(
+    """no nomor hlm hal psl ps ayat jo jl kab kec kel kota prov dr drs dra ir h hj st sh se mm mt
+    mpd spd prof tbk pt cv ud rp vs dll dsb dst dkk sdr yth a.n u.p bpk ibu tn ny nn kt tgl tel telp
+    hp fax no. sda e.g i.e etc mr mrs ms st jr sr inc ltd co""".split()
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+@dataclass
+class _Block:
+    text: str
+    headings: tuple[str, ...]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Indonesian sentences; keeps "Rp42.000", "5,7%", "PP No. 37 Tahun 2021" and "dll." whole."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start()
+        before = text[start:end].rstrip("\"')]")
+        last_word = re.split(r"[\s(]", before)[-1].rstrip(".!?").lower()
+        if before.endswith(".") and (last_word in ABBREVIATIONS or len(last_word) == 1):
+            continue
+        sentences.append(text[start:end].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _blocks(body: str, title: str) -> Iterator[_Block]:
+    """Paragraphs and list items with the heading path above them."""
+    path: list[tuple[int, str]] = []
+    paragraph: list[str] = []
+
+    def current() -> tuple[str, ...]:
+        return tuple(text for _, text in path)
+
+    def flush() -> Iterator[_Block]:
+        if paragraph:
+            yield _Block(" ".join(paragraph), current())
+            paragraph.clear()
+
+    for raw in body.splitlines():
+        line = raw.strip()
+        heading = _HEADING.match(line)
+        if heading:
+            yield from flush()
+            level, text = len(heading.group(1)), heading.group(2).strip()
+            path[:] = [(lvl, t) for lvl, t in path if lvl < level]
+            if not (level == 1 and text == title):
+                path.append((level, text))
+        elif not line:
+            yield from flush()
+        elif _LIST_ITEM.match(line):
+            yield from flush()
+            paragraph.append("• " + _LIST_ITEM.sub("", line, count=1))
+        elif paragraph and paragraph[-1].startswith("• ") and raw.startswith((" ", "\t")):
+            paragraph[-1] += " " + line  # continuation of a list item
+        else:
+            if paragraph and paragraph[-1].startswith("• "):
+                yield from flush()
+            paragraph.append(line)
+    yield from flush()
+
+
+def _pieces(block: _Block) -> Iterator[_Block]:
+    """A block cut into sentence groups when it is longer than MAX_WORDS."""
+    if word_count(block.text) <= MAX_WORDS:
+        yield block
+        return
+    group: list[str] = []
+    for sentence in split_sentences(block.text):
+        if group and word_count(" ".join(group + [sentence])) > MAX_WORDS:
+            yield _Block(" ".join(group), block.headings)
+            group = []
+        if word_count(sentence) > MAX_WORDS:  # a run-on "sentence": cut by words
+            words = sentence.split()
+            for i in range(0, len(words), MAX_WORDS):
+                yield _Block(" ".join(words[i : i + MAX_WORDS]), block.headings)
+            continue
+        group.append(sentence)
+    if group:
+        yield _Block(" ".join(group), block.headings)
+
+
+def _pack(blocks: list[_Block]) -> Iterator[_Block]:
+    """Join neighbouring blocks under the same heading path until a passage is big enough."""
+    current: _Block | None = None
+    for block in blocks:
+        if current is None:
+            current = block
+            continue
+        same_section = block.headings == current.headings
+        joined = word_count(current.text) + word_count(block.text)
+        small = word_count(current.text) < MIN_WORDS or (
+            block.text.startswith("• ") and joined <= MAX_WORDS * 0.75
+        )
+        if same_section and small and joined <= MAX_WORDS:
+            current = _Block(current.text + "\n" + block.text, current.headings)
+        else:
+            yield current
+            current = block
+    if current is not None:
+        yield current
+
+
+def _passage_id(doc_path: str, text: str, seen: dict[str, int]) -> str:
+    digest = hashlib.sha1(f"{doc_path}\n{text}".encode()).hexdigest()[:12]
+    n = seen.get(digest, 0)
+    seen[digest] = n + 1
+    return digest if n == 0 else f"{digest}-{n}"
+
+
+def split_document(doc: Document) -> list[Passage]:
+    """The passages of one document, in reading order."""
+    if doc.qa_pairs:
+        blocks = [_Block(f"{q}\n{a}", (q,)) for q, a in doc.qa_pairs]
+    else:
+        blocks = list(_pack([p for b in _blocks(doc.body, doc.title) for p in _pieces(b)]))
+    seen: dict[str, int] = {}
+    return [
+        Passage(
+            id=_passage_id(doc.path, block.text, seen),
+            text=block.text,
+            title=doc.title,
+            headings=block.headings,
+            source=doc.source,
+            url=doc.url,
+            date=doc.date,
+            program=doc.program,
+            doc=doc.path,
+        )
+        for block in blocks
+        if block.text.strip()
+    ]
+
+
+def embedding_text(passage: Passage) -> str:
+    """What the encoder and BM25 see of a passage: its context line, then its text."""
+    return f"{passage.context}\n{passage.text}" if passage.context else passage.text

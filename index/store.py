@@ -1,0 +1,152 @@
+"""Step 6: the index on disk, a directory of plain files with a manifest (no pickle).
+
+    <index_dir>/manifest.json   format, model, dimension, counts, corpus hash, build time
+    <index_dir>/passages.jsonl  one passage a line, with the key of its embedding
+    <index_dir>/documents.json  the documents' metadata (title, source, url, date, program)
+    <index_dir>/dense.faiss     the FAISS index (its vectors are reused by the next build)
+    <index_dir>/bm25/           the bm25s index files
+
+`<index_dir>` is a symbolic link to one build under `.<name>.builds/`; a new build is written
+beside it and the link is replaced in one atomic rename, so a failed or killed build leaves the
+previous index in place and a running bot never sees half an index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.errors import IndexLoadError
+from index.lexical import LexicalIndex
+from index.types import Passage
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+KEEP_BUILDS = 2  # the current build and the one before it
+
+
+def manifest_path(index_dir: Path) -> Path:
+    return Path(index_dir) / MANIFEST
+
+
+@dataclass
+class StoredIndex:
+    manifest: dict
+    passages: list[Passage]
+    keys: list[str]  # embedding key of each passage (content hash), for reuse by the next build
+    documents: list[dict]
+    dense: DenseIndex
+    lexical: LexicalIndex
+    path: Path = field(default=Path("."))
+
+
+def _builds_dir(index_dir: Path) -> Path:
+    return index_dir.parent / f".{index_dir.name}.builds"
+
+
+def write_index(index_dir: Path, stored: StoredIndex) -> Path:
+    """Write a build next to `index_dir` and switch `index_dir` to it atomically."""
+    index_dir = Path(index_dir).absolute()
+    builds = _builds_dir(index_dir)
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    partial = builds / f"{stamp}.partial"
+    final = builds / stamp
+    try:
+        partial.mkdir()
+        with open(partial / "passages.jsonl", "w", encoding="utf-8") as fh:
+            for passage, key in zip(stored.passages, stored.keys):
+                fh.write(json.dumps({**passage.to_json(), "key": key}, ensure_ascii=False) + "\n")
+        (partial / "documents.json").write_text(json.dumps(stored.documents, ensure_ascii=False, indent=1), "utf-8")
+        stored.dense.save(partial / "dense.faiss")
+        stored.lexical.save(partial / "bm25")
+        # The manifest goes last: a directory without one is never a complete build.
+        (partial / MANIFEST).write_text(json.dumps(stored.manifest, ensure_ascii=False, indent=2), "utf-8")
+        os.replace(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _switch_link(index_dir, final)
+    _prune(builds, keep=final)
+    return final
+
+
+def _switch_link(index_dir: Path, target: Path) -> None:
+    if index_dir.exists() and not index_dir.is_symlink():
+        # An index directory from before links (or made by hand): keep it as an old build.
+        os.replace(index_dir, _builds_dir(index_dir) / f"moved-{target.name}")
+    tmp_link = index_dir.parent / f".{index_dir.name}.link-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(os.path.relpath(target, index_dir.parent))
+    os.replace(tmp_link, index_dir)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")), key=lambda p: p.name)
+    for old in done[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = manifest_path(index_dir)
+    if not path.exists():
+        raise IndexLoadError(f"no index at {index_dir}: build it with `python -m index build`")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(f"index manifest {path} is unreadable ({exc}): rebuild with `python -m index build`") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"index at {index_dir} has format {manifest.get('format') if isinstance(manifest, dict) else '?'}, "
+            f"this version reads {FORMAT_VERSION}: rebuild with `python -m index build`"
+        )
+    return manifest
+
+
+def read_index(index_dir: Path) -> StoredIndex:
+    """Load a built index, checking that its parts agree with the manifest."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    real = index_dir.resolve()
+    try:
+        passages, keys = [], []
+        with open(real / "passages.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                data = json.loads(line)
+                keys.append(data.pop("key"))
+                passages.append(Passage.from_json(data))
+        documents = json.loads((real / "documents.json").read_text("utf-8"))
+        dense = DenseIndex.load(real / "dense.faiss")
+        lexical = LexicalIndex.load(real / "bm25")
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexLoadError(f"index at {index_dir} is corrupt ({type(exc).__name__}: {exc}): rebuild with `python -m index build`") from exc
+    expected = manifest.get("passages")
+    if not (len(passages) == len(dense) == expected):
+        raise IndexLoadError(
+            f"index at {index_dir} is inconsistent ({len(passages)} passages, {len(dense)} vectors, "
+            f"manifest says {expected}): rebuild with `python -m index build`"
+        )
+    if dense.index.d != manifest.get("dimension"):
+        raise IndexLoadError(f"index at {index_dir}: vector dimension {dense.index.d} != manifest {manifest.get('dimension')}")
+    return StoredIndex(manifest, passages, keys, documents, dense, lexical, real)
+
+
+def reusable_embeddings(index_dir: Path, model: str) -> dict[str, np.ndarray]:
+    """Embeddings of the current build by key, when it was made with the same model."""
+    try:
+        stored = read_index(index_dir)
+    except IndexLoadError:
+        return {}
+    if stored.manifest.get("model") != model:
+        return {}
+    vectors = stored.dense.vectors()
+    return dict(zip(stored.keys, vectors))

@@ -1,0 +1,92 @@
+"""Small result types shared by every step of the engine and by the bot."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file, read into text plus its front-matter metadata."""
+
+    path: str  # relative to the corpus root, with forward slashes
+    title: str
+    body: str  # Markdown-ish text: "#" headings, blank-line paragraphs, "- " list items
+    source: str = ""  # the regulation, official page or outlet the facts come from
+    url: str | None = None
+    date: str | None = None  # ISO date the facts hold as of
+    program: str = ""
+    tags: tuple[str, ...] = ()
+    kind: str = "md"  # md, txt, csv, pdf, html
+    qa_pairs: tuple[tuple[str, str], ...] = ()  # CSV FAQs: each pair stays one passage
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A quotable piece of a document; `id` is stable across rebuilds while the text is."""
+
+    id: str
+    text: str
+    title: str  # the document title
+    headings: tuple[str, ...] = ()  # heading path inside the document
+    source: str = ""
+    url: str | None = None
+    date: str | None = None
+    program: str = ""
+    doc: str = ""  # Document.path
+
+    @property
+    def context(self) -> str:
+        """Title and heading path, joined for display and for scoring."""
+        parts = [self.title, *[h for h in self.headings if h and h != self.title]]
+        return " › ".join(p for p in parts if p)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["headings"] = list(self.headings)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Passage:
+        data = dict(data)
+        data["headings"] = tuple(data.get("headings") or ())
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage with its fused relevance score in [0, 1]."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0  # the dense side's cosine similarity
+    lexical: float = 0.0  # the BM25 side's score, normalised to [0, 1] for this query
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a question gets: ranked hits and whether they are confident enough to quote."""
+
+    question: str
+    answered: bool
+    confidence: float
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 4),
+            "hits": [
+                {
+                    "id": h.passage.id,
+                    "text": h.passage.text,
+                    "title": h.passage.title,
+                    "source": h.passage.source,
+                    "url": h.passage.url,
+                    "date": h.passage.date,
+                    "score": round(h.score, 4),
+                }
+                for h in self.hits
+            ],
+        }
