@@ -99,6 +99,7 @@ def _meta_document(meta: dict, body: str, rel: str, kind: str, **extra) -> Docum
         source=_text(meta.get("source")),
         url=_text(meta.get("url")) or None,
         date=_text(meta.get("date")) or None,
+        date_note=_text(meta.get("date_note")),
         program=_text(meta.get("program")).upper(),
         tags=tuple(_text(t) for t in tags if _text(t)),
         kind=kind,

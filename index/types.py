@@ -15,6 +15,7 @@ class Document:
     source: str = ""  # the regulation, official page or outlet the facts come from
     url: str | None = None
     date: str | None = None  # ISO date the facts hold as of
+    date_note: str = ""  # why there is no date, when the source gives none
     program: str = ""
     tags: tuple[str, ...] = ()
     kind: str = "md"  # md, txt, csv, pdf, html
