@@ -92,9 +92,11 @@ def _meta_document(meta: dict, body: str, rel: str, kind: str, **extra) -> Docum
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
+    title = _text(meta.get("title"))
     return Document(
         path=rel,
-        title=_text(meta.get("title")) or _title_from_name(rel),
+        title=title or _title_from_name(rel),
+        title_from_name=not title,
         body=body,
         source=_text(meta.get("source")),
         url=_text(meta.get("url")) or None,

@@ -67,7 +67,8 @@ class SentenceTransformerEncoder:
         self.model = model
         self.name = name
         self.batch_size = batch_size
-        self.dimension = int(model.get_sentence_embedding_dimension())
+        dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension = int(dim())
         prompts = getattr(model, "prompts", None) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None

@@ -50,12 +50,15 @@ class Report:
 
 def read_cases(path: Path) -> list[Case]:
     cases = []
-    for line in Path(path).read_text("utf-8").splitlines():
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         question, _, pattern = line.partition("\t")
         pattern = pattern.strip()
-        compiled = None if pattern in ("", "-") else re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        try:
+            compiled = None if pattern in ("", "-") else re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        except re.error as exc:
+            raise ValueError(f"{path} line {n}: bad regex {pattern!r}: {exc}") from exc
         cases.append(Case(question.strip(), compiled))
     return cases
 

@@ -27,7 +27,8 @@ def lint_corpus(corpus_dir: Path) -> list[Finding]:
     for doc in documents:
         if doc.kind in ("md", "csv"):
             for field in ("title", "source", "date"):
-                if not getattr(doc, field) and not (field == "date" and doc.date_note):
+                missing = (doc.title_from_name and doc.kind == "md") if field == "title" else not getattr(doc, field)
+                if missing and not (field == "date" and doc.date_note):
                     findings.append(Finding(doc.path, f"missing {field} in the front matter (or a date_note saying why)" if field == "date" else f"missing {field} in the front matter"))
         passages = split_document(doc)
         if not passages:

@@ -19,6 +19,7 @@ MAX_QUERY_CHARS = 1000  # longer questions are cut: the first sentences carry th
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _MARKUP = re.compile(r"<[^>]{0,200}>|[*_`~#>\[\]|]+")
+_EDGE_PUNCT = "\"'.,;:!?()[]{}<>«»“”‘’"
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
 
@@ -90,9 +91,17 @@ def words(text: str) -> list[str]:
 
 
 def standardise(text: str) -> str:
-    """Replace informal spellings word by word: "gmn cara klaim jht kalo resign" -> standard words."""
+    """Replace informal spellings word by word, keeping case and punctuation of the rest.
+
+    "gmn cara klaim JHT kalo resign?" -> "bagaimana cara klaim JHT kalau mengundurkan diri?"
+    """
     table = informal_words()
-    return " ".join(table.get(w, w) for w in words(clean(text)))
+    out = []
+    for token in clean(text).split():
+        core = token.strip(_EDGE_PUNCT)
+        standard = table.get(core.lower()) if core else None
+        out.append(token.replace(core, standard, 1) if standard else token)
+    return " ".join(out)
 
 
 def expand_acronyms(text: str, original: str = "") -> str:

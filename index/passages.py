@@ -25,7 +25,7 @@ ABBREVIATIONS = frozenset(
     mpd spd prof tbk pt cv ud rp vs dll dsb dst dkk sdr yth a.n u.p bpk ibu tn ny nn kt tgl tel telp
     hp fax no. sda e.g i.e etc mr mrs ms st jr sr inc ltd co""".split()
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 @dataclass
@@ -38,8 +38,8 @@ def split_sentences(text: str) -> list[str]:
     """Indonesian sentences; keeps "Rp42.000", "5,7%", "PP No. 37 Tahun 2021" and "dll." whole."""
     sentences, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        end = match.start()
-        before = text[start:end].rstrip("\"')]")
+        end = match.start() + len(match.group(1))
+        before = text[start : match.start()]
         last_word = re.split(r"[\s(]", before)[-1].rstrip(".!?").lower()
         if before.endswith(".") and (last_word in ABBREVIATIONS or len(last_word) == 1):
             continue

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -15,12 +16,20 @@ import numpy as np
 from index.encoders import Encoder, load_encoder
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, confidence, fuse
-from index.normalize import acronyms, query_text, tokenize
+from index.normalize import acronyms, query_text, tokenize, words
 from index.passages import embedding_text
 from index.store import StoredIndex, read_index
 from index.types import Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    terms: list[str]  # the question's BM25 terms
+    ids: np.ndarray  # passage rows
+    cosines: np.ndarray  # dense cosine similarity of each row
+    bm25: np.ndarray  # raw BM25 score of each row
 
 
 class Retriever:
@@ -87,32 +96,39 @@ class Retriever:
             logger.exception("search failed for a question of %d characters", len(question or ""))
             return SearchResult(question=question or "", answered=False, confidence=0.0)
 
-    def _search(self, question: str, k: int) -> SearchResult:
+    def candidates(self, question: str) -> Candidates:
+        """The passages either side ranks high for `question`, with both sides' raw scores."""
         text = query_text(question)
         terms = list(dict.fromkeys(tokenize(text)))
-        stored, params = self._stored, self.params
-        if not text.strip() or not stored.passages or k <= 0:
-            return SearchResult(question=question, answered=False, confidence=0.0)
-
+        stored, n = self._stored, self.params.candidates
+        if not words(text) or not stored.passages:
+            return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
         query = self.encoder.encode_queries([text])[0]
-        dense_ids, _ = stored.dense.search(query, params.candidates)
+        dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
-        n_lex = min(params.candidates, len(bm25))
-        lex_ids = np.argpartition(-bm25, n_lex - 1)[:n_lex] if n_lex else np.zeros(0, np.int64)
+        n_lex = min(n, len(bm25))
+        lex_ids = np.argpartition(-bm25, n_lex - 1)[:n_lex]
         lex_ids = lex_ids[bm25[lex_ids] > 0]
-        candidates = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
-        cosines = stored.dense.vectors(candidates) @ query
-        fused, lexical = fuse(cosines, bm25[candidates], params)
-        order = np.argsort(-fused, kind="stable")[:k]
+        ids = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids])
 
-        hits = tuple(
-            Hit(stored.passages[candidates[i]], float(fused[i]), float(cosines[i]), float(lexical[i])) for i in order
-        )
-        if not hits:
+    def rank(self, question: str, found: Candidates, k: int, params: FusionParams | None = None) -> SearchResult:
+        """Fuse the candidates' scores, keep the k best, and decide whether to answer."""
+        params = params or self.params
+        if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
+        fused, lexical = fuse(found.cosines, found.bm25, params)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = tuple(
+            Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
+            for i in order
+        )
         best = hits[0]
-        conf = confidence(best.dense, self._coverage(terms, best.passage), params)
+        conf = confidence(best.dense, self._coverage(found.terms, best.passage), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+
+    def _search(self, question: str, k: int) -> SearchResult:
+        return self.rank(question, self.candidates(question), k)
 
     def _coverage(self, terms: list[str], passage: Passage) -> float:
         """Share of the question's idf weight that the passage (with its title) contains."""

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +91,17 @@ def _switch_link(index_dir: Path, target: Path) -> None:
 
 
 def _prune(builds: Path, keep: Path) -> None:
-    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")), key=lambda p: p.name)
+    """Keep the newest KEEP_BUILDS builds; drop partial builds a killed run left an hour ago."""
+    done, stale = [], time.time() - 3600
+    for p in builds.iterdir():
+        if not p.is_dir():
+            continue
+        if p.name.endswith(".partial"):
+            if p.stat().st_mtime < stale:
+                shutil.rmtree(p, ignore_errors=True)
+            continue
+        done.append(p)
+    done.sort(key=lambda p: p.stat().st_mtime_ns)
     for old in done[:-KEEP_BUILDS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
@@ -127,7 +138,7 @@ def read_index(index_dir: Path) -> StoredIndex:
         documents = json.loads((real / "documents.json").read_text("utf-8"))
         dense = DenseIndex.load(real / "dense.faiss")
         lexical = LexicalIndex.load(real / "bm25")
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexLoadError(f"index at {index_dir} is corrupt ({type(exc).__name__}: {exc}): rebuild with `python -m index build`") from exc
     expected = manifest.get("passages")
     if not (len(passages) == len(dense) == expected):

@@ -10,7 +10,7 @@ class Document:
     """One corpus file, read into text plus its front-matter metadata."""
 
     path: str  # relative to the corpus root, with forward slashes
-    title: str
+    title: str  # from the front matter, else made from the file name
     body: str  # Markdown-ish text: "#" headings, blank-line paragraphs, "- " list items
     source: str = ""  # the regulation, official page or outlet the facts come from
     url: str | None = None
@@ -20,6 +20,7 @@ class Document:
     tags: tuple[str, ...] = ()
     kind: str = "md"  # md, txt, csv, pdf, html
     qa_pairs: tuple[tuple[str, str], ...] = ()  # CSV FAQs: each pair stays one passage
+    title_from_name: bool = False  # no title was given
 
 
 @dataclass(frozen=True)

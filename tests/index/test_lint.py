@@ -1,0 +1,97 @@
+"""The corpus quality gate, on small made-up corpora and on the project's real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.lint import lint_corpus
+
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+COMPLETE = """---
+title: Iuran JHT
+source: PP No. 46 Tahun 2015
+date: 2015-06-30
+---
+
+Iuran Jaminan Hari Tua sebesar 5,7% dari upah: 3,7% dari pemberi kerja dan 2% dari pekerja.
+"""
+
+SHARED = "Peserta dapat mengajukan klaim lewat aplikasi JMO tanpa datang ke kantor cabang BPJS Ketenagakerjaan."
+
+
+def _messages(corpus: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for finding in lint_corpus(corpus):
+        out.setdefault(finding.path, []).append(finding.message)
+    return out
+
+
+def test_a_clean_corpus_has_no_findings(make_corpus):
+    assert lint_corpus(make_corpus()) == []
+    assert lint_corpus(make_corpus({"jht.md": COMPLETE}, name="single")) == []
+
+
+def _without(field: str) -> str:
+    return "\n".join(line for line in COMPLETE.splitlines() if not line.startswith(f"{field}:"))
+
+
+@pytest.mark.parametrize("field", ["source", "date"])
+def test_missing_front_matter_field(make_corpus, field):
+    (messages,) = _messages(make_corpus({"jht.md": _without(field)})).values()
+    assert len(messages) == 1 and messages[0].startswith(f"missing {field} ")
+
+
+def test_a_date_note_excuses_a_missing_date(make_corpus):
+    text = _without("date").replace("source:", "date_note: the article gives no year\nsource:")
+    assert lint_corpus(make_corpus({"berita.md": text})) == []
+
+
+def test_missing_title(make_corpus):
+    messages = _messages(make_corpus({"jht.md": _without("title")})).get("jht.md", [])
+    assert [m for m in messages if m.startswith("missing title ")]
+
+
+def test_csv_faq_needs_its_metadata_too(make_corpus):
+    csv = "question,answer\nApa itu JKP?,Jaminan bagi pekerja yang terkena PHK.\n"
+    messages = _messages(make_corpus({"faq.csv": csv}))["faq.csv"]
+    assert sorted(m.split()[1] for m in messages) == ["date", "source"]
+
+
+def test_plain_text_is_not_asked_for_front_matter(make_corpus):
+    assert lint_corpus(make_corpus({"catatan.txt": "Catatan\nLayanan telepon BPJS Ketenagakerjaan di nomor 175."})) == []
+
+
+def test_empty_document(make_corpus):
+    empty = COMPLETE.split("---\n\n")[0] + "---\n\n# Iuran JHT\n"
+    assert _messages(make_corpus({"kosong.md": empty})) == {"kosong.md": ["empty document: no text to quote"]}
+
+
+def test_duplicate_passage_across_two_documents(make_corpus):
+    corpus = make_corpus({"a.md": COMPLETE + "\n" + SHARED + "\n", "b/c.md": COMPLETE.replace("Iuran JHT", "Lain") + "\n" + SHARED + "\n"})
+    findings = lint_corpus(corpus)
+    duplicates = [f for f in findings if "duplicate passage" in f.message]
+    assert len(duplicates) == 1
+    assert duplicates[0].path == "a.md" and "b/c.md" in duplicates[0].message
+
+
+def test_short_repeated_lines_are_not_duplicates(make_corpus):
+    other = COMPLETE.replace("5,7%", "lima koma tujuh persen")
+    corpus = make_corpus({"a.md": COMPLETE + "\nLihat juga.\n", "b.md": other + "\nLihat juga.\n"})
+    assert lint_corpus(corpus) == []
+
+
+def test_unreadable_file_is_a_finding(make_corpus):
+    corpus = make_corpus({"jht.md": COMPLETE, "rusak.md": "---\ntitle: [tidak ditutup\n---\nIsi."})
+    (finding,) = lint_corpus(corpus)
+    assert finding.path == "rusak.md" and "YAML" in finding.message
+    assert str(finding).startswith("rusak.md: ")
+
+
+def test_the_project_corpus_is_clean():
+    if not REAL_CORPUS.is_dir():
+        pytest.skip(f"no corpus at {REAL_CORPUS}")
+    findings = lint_corpus(REAL_CORPUS)
+    assert findings == [], "\n".join(map(str, findings))

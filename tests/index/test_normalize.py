@@ -1,0 +1,111 @@
+"""Question and text normalisation: informal words, acronyms, numbers, markup, odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.normalize import (
+    MAX_QUERY_CHARS,
+    acronyms,
+    clean,
+    informal_words,
+    query_terms,
+    query_text,
+    stopwords,
+    tokenize,
+    words,
+)
+
+
+def test_informal_words_become_their_standard_spelling():
+    question = "gmn cara klaim jht kalo resign"
+    table = informal_words()
+    informal = [w for w in question.split() if w in table]
+    assert informal, "the fixture question must contain informal words"
+    out = words(query_text(question))
+    for word in informal:
+        assert word not in out
+        assert all(std in out for std in table[word].split())
+
+
+def test_informal_and_standard_questions_give_the_same_terms():
+    assert query_terms("gmn cara klaim jht kalo resign") == query_terms(
+        "bagaimana cara klaim jht kalau mengundurkan diri"
+    )
+
+
+@pytest.mark.parametrize("acronym", [a for a in acronyms() if not a.upper_only], ids=lambda a: a.short)
+def test_acronym_expands_to_its_long_form(acronym):
+    out = words(query_text(f"apa itu {acronym.short}"))
+    assert all(w in out for w in words(acronym.long))
+
+
+@pytest.mark.parametrize("acronym", acronyms(), ids=lambda a: a.short)
+def test_long_form_gains_its_acronym(acronym):
+    assert acronym.short in words(query_text(f"apa itu {acronym.long}"))
+
+
+def test_jkp_both_ways_share_the_bm25_terms():
+    short, long = set(query_terms("jkp")), set(query_terms("jaminan kehilangan pekerjaan"))
+    assert short == long and "jkp" in short
+
+
+@pytest.mark.parametrize("acronym", [a for a in acronyms() if a.upper_only], ids=lambda a: a.short)
+def test_upper_only_acronym_expands_only_in_capitals(acronym):
+    assert acronym.long in query_text(f"{acronym.short.upper()} itu apa")
+    assert acronym.long not in query_text(f"{acronym.short} saya mau tanya klaim")
+    assert acronym.long not in query_text(f"{acronym.short.capitalize()}, saya mau tanya klaim")
+
+
+def test_pak_is_one_of_the_upper_only_acronyms():
+    assert "pak" in {a.short for a in acronyms() if a.upper_only}
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("iuran Rp42.000 per bulan", "42000"),
+        ("iuran Rp 42.000 per bulan", "42000"),
+        ("upah Rp1.000.000", "1000000"),
+        ("iuran 5,7% dari upah", "5,7"),
+        ("nilai 2.5 juta", "2.5"),
+    ],
+)
+def test_number_tokens(text, token):
+    assert token in words(text)
+    assert token in tokenize(text)
+
+
+def test_thousands_separator_does_not_split_the_number():
+    assert words("Rp42.000") == ["rp", "42000"]
+
+
+def test_markup_and_urls_are_stripped():
+    text = clean("<b>jkp</b> lihat https://example.org/jkp?x=1 dan www.example.org **penting** `kode` [tautan](/a)")
+    for junk in ("<", ">", "http", "www", "example", "*", "`", "[", "]"):
+        assert junk not in text
+    assert text.startswith("jkp lihat")
+    assert query_terms("<b>jkp</b>") == query_terms("jkp")
+
+
+def test_long_input_is_capped():
+    text = "iuran jht " * 1000  # 10,000 characters
+    assert len(text) == 10_000
+    assert len(clean(text)) <= MAX_QUERY_CHARS
+    assert len(" ".join(words(query_text(text)))) <= MAX_QUERY_CHARS + 100  # plus acronym expansions
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🙏", "???", "...!!!", "— – •", "\n\t"])
+def test_no_terms_from_emoji_or_punctuation(text):
+    assert words(query_text(text)) == []
+    assert query_terms(text) == []
+
+
+def test_stopwords_dropped_but_bpjs_words_kept():
+    assert tokenize("apa itu yang dan") == []
+    assert all(w in stopwords() for w in ("apa", "itu", "yang", "dan"))
+    assert tokenize("hari kerja bulan") == ["hari", "kerja", "bulan"]
+
+
+def test_stemming_joins_word_forms():
+    assert tokenize("pencairan") == tokenize("mencairkan") == tokenize("cair")

@@ -1,0 +1,143 @@
+"""Searching the fixture index: odd input, ranking against brute force, refusals, threads, lookups."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from index.encoders import FakeEncoder
+from index.fusion import fuse
+from index.normalize import acronyms, query_text, tokenize
+from index.passages import embedding_text
+from index.store import read_index
+
+ODD_INPUT = ["", "   ", "😀🙏", "???", "x" * 10_000, "iuran jht " * 1000, "JKP это что 什么", "<b>jkp</b>", "\x00\x1b[31m", "jkp\u200b?"]
+NOTHING_TO_SEARCH = [
+    pytest.param("", id="empty"),
+    pytest.param("   ", id="spaces"),
+    pytest.param("😀🙏", id="emoji"),
+    pytest.param("???", id="punctuation"),
+]
+
+
+@pytest.mark.parametrize("question", ODD_INPUT, ids=lambda q: repr(q[:20]))
+def test_odd_input_never_raises(retriever, question, caplog):
+    result = retriever.search(question, k=3)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "search hid an exception"
+    assert result.question == question
+    assert 0.0 <= result.confidence <= 1.0
+    assert len(result.hits) <= 3
+    if result.answered:
+        terms = set(tokenize(query_text(question)))
+        assert terms & set(tokenize(embedding_text(result.hits[0].passage))), "an answer must share a term"
+
+
+@pytest.mark.parametrize("question", NOTHING_TO_SEARCH)
+def test_input_without_words_is_refused_without_hits(retriever, question):
+    result = retriever.search(question)
+    assert (result.answered, result.confidence, result.hits) == (False, 0.0, ())
+
+
+def test_none_is_treated_as_empty(retriever):
+    result = retriever.search(None)  # e.g. a message with a photo and no caption
+    assert not result.answered and result.hits == ()
+
+
+def test_junk_of_one_long_word_is_refused(retriever):
+    assert not retriever.search("x" * 10_000).answered
+
+
+def test_markup_and_scripts_do_not_change_the_answer(retriever):
+    plain = retriever.search("jkp")
+    for variant in ("<b>jkp</b>", "JKP это что 什么", "**JKP**"):
+        result = retriever.search(variant)
+        assert result.hits[0].passage.id == plain.hits[0].passage.id, variant
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 5, 100])
+def test_k_is_respected(retriever, k):
+    result = retriever.search("iuran jht", k=k)
+    assert len(result.hits) == min(k, len(retriever.passages))
+    if k == 0:
+        assert not result.answered
+
+
+@pytest.mark.parametrize("question", ["iuran jht", "kartu kis hilang", "klaim kecelakaan kerja", "resep nasi goreng"])
+def test_ranking_equals_brute_force_fusion(retriever, fixture_index, question):
+    """Every fixture passage is a candidate, so the top k must be the fused ranking of all passages."""
+    text = query_text(question)
+    query = FakeEncoder().encode_queries([text])[0]
+    vectors = FakeEncoder().encode_passages([embedding_text(p) for p in retriever.passages])
+    cosines = vectors @ query
+    bm25 = read_index(fixture_index).lexical.scores(list(dict.fromkeys(tokenize(text))))
+    fused, _ = fuse(cosines, bm25, retriever.params)
+    expected = [retriever.passages[i].id for i in np.argsort(-fused, kind="stable")[:5]]
+
+    hits = retriever.search(question, k=5).hits
+    assert [h.passage.id for h in hits] == expected
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    for h in hits:
+        i = retriever.passages.index(h.passage)
+        assert h.dense == pytest.approx(float(cosines[i]), abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "heading"),
+    [
+        ("berapa iuran jkn kelas 3 mandiri", "kesehatan/jkn-iuran.md", None),
+        ("gmn cara klaim jht kalo resign", "ketenagakerjaan/jht.md", "Klaim JHT setelah resign"),
+        ("syarat penerima jaminan kehilangan pekerjaan", "ketenagakerjaan/jkp.md", "Syarat penerima JKP"),
+        ("kecelakaan kerja lapor berapa jam", "ketenagakerjaan/jkk.md", "Lapor kecelakaan"),
+        ("kartu kis hilang", "kesehatan/faq-jkn.csv", None),
+        ("nomor telepon bpjs kesehatan", "umum/kontak.txt", None),
+    ],
+)
+def test_a_clearly_matching_question_ranks_its_passage_first(retriever, question, doc, heading):
+    result = retriever.search(question, k=3)
+    top = result.hits[0].passage
+    assert result.answered
+    assert top.doc == doc
+    if heading:
+        assert heading in top.headings
+
+
+@pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])
+def test_out_of_scope_question_is_refused(retriever, question):
+    result = retriever.search(question)
+    assert not result.answered
+    assert result.confidence < retriever.params.threshold
+
+
+def test_concurrent_search_matches_sequential(retriever):
+    questions = ["iuran jht", "gmn klaim jht", "apa itu jkp", "kartu kis hilang", "resep nasi goreng", "", "😀"] * 6
+
+    def run(q):
+        r = retriever.search(q, k=4)
+        return r.answered, round(r.confidence, 9), [(h.passage.id, round(h.score, 9)) for h in r.hits]
+
+    sequential = [run(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(run, questions)) == sequential
+
+
+def test_topics_count_documents_per_program(retriever):
+    labels = {a.short.upper(): a.long.title() for a in acronyms()}
+    counts: dict[str, int] = {}
+    for doc in retriever.documents:
+        if doc["program"]:
+            counts[doc["program"]] = counts.get(doc["program"], 0) + 1
+    topics = retriever.topics()
+    assert [code for code, _ in topics] == sorted(counts, key=lambda c: (-counts[c], c))
+    assert all(label == labels[code] for code, label in topics)
+    assert topics[0][0] == "JKN"  # the only program with two fixture documents
+
+
+def test_passage_by_id(retriever):
+    for p in retriever.passages:
+        assert retriever.passage(p.id) is p
+    assert retriever.passage("no-such-id") is None
+    assert retriever.passage("") is None
