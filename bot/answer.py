@@ -1,0 +1,91 @@
+"""From a question to what the user gets: language, search result and reply.
+
+The one path shared by Telegram (private chats, groups, buttons) and the console (`ask`,
+`chat`, `start`), so that what `python -m bot ask` prints is what a private chat receives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.language import detect_language, is_supported
+from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, no_answer_reply
+from bot.texts import t
+from index import Retriever, SearchResult
+
+SEARCH_K = 10  # hits fetched per question: the first page plus "Jawaban lain"
+MAX_QUESTION_CHARS = 2000  # longer messages are cut before detection and search
+MAX_SUGGESTIONS = 3
+MAX_HITS = 30  # "Jawaban lain" stops after this many quotes
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question's language, its search result, the reply, and topic buttons when unanswered."""
+
+    question: str
+    language: str
+    result: SearchResult
+    reply: Reply
+    suggestions: tuple[tuple[str, str], ...] = ()
+    more_from: int | None = None  # where "Jawaban lain" continues; None when nothing is left
+
+    def to_json(self) -> dict:
+        """The `python -m bot ask --json` form."""
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answered": self.result.answered,
+            "passages": [
+                {"text": p.text, "title": p.title, "source": p.source, "url": p.url, "score": round(score, 4)}
+                for p, score in zip(self.reply.passages, self._scores())
+            ],
+            "reply": self.reply.plain,
+        }
+
+    def _scores(self) -> list[float]:
+        by_id = {h.passage.id: h.score for h in self.result.hits}
+        return [by_id.get(p.id, 0.0) for p in self.reply.passages]
+
+
+def clean_question(text: str) -> str:
+    """The question as searched and logged: trimmed, whitespace collapsed, length capped."""
+    return " ".join((text or "").split())[:MAX_QUESTION_CHARS]
+
+
+def topics(retriever: Retriever) -> list[tuple[str, str]]:
+    """The programs a user can pick as topics (general and news documents are not topics)."""
+    return [(code, label) for code, label in retriever.topics() if code.upper() not in NEUTRAL_PROGRAMS]
+
+
+def nearby_topics(retriever: Retriever, result: SearchResult) -> tuple[tuple[str, str], ...]:
+    """Up to three topics the unconfident hits point to (the most common ones when none do)."""
+    labels = dict(topics(retriever))
+    codes = [h.passage.program.upper() for h in result.hits if h.passage.program.upper() in labels]
+    codes = list(dict.fromkeys(codes)) or list(labels)
+    return tuple((code, labels[code]) for code in codes[:MAX_SUGGESTIONS])
+
+
+def answer_question(retriever: Retriever, question: str, *, passages: int = 3, language: str | None = None) -> Answer:
+    """Detect the language, search, and render the reply (blocking: call it off the event loop)."""
+    question = clean_question(question)
+    language = language or detect_language(question)
+    result = retriever.search(question, k=SEARCH_K)
+    framing, preface = (language, "") if is_supported(language) else ("id", t("other_language", "id"))
+    if result.answered:
+        reply = answer_reply(question, framing, result, limit=passages, preface=preface)
+        shown = len(reply.passages)
+        return Answer(question, language, result, reply, more_from=shown if len(result.hits) > shown else None)
+    suggestions = nearby_topics(retriever, result)
+    return Answer(question, language, result, no_answer_reply(question, framing, suggestions, preface), suggestions)
+
+
+def more_answers(retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3) -> Answer | None:
+    """The next quotes for a question already answered ("Jawaban lain"), or None if none are left."""
+    result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS))
+    if start >= len(result.hits):
+        return None
+    framing = language if is_supported(language) else "id"
+    reply = answer_reply(question, framing, result, start=start, limit=passages)
+    after = start + len(reply.passages)
+    return Answer(question, language, result, reply, more_from=after if len(result.hits) > after else None)

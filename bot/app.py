@@ -1,0 +1,145 @@
+"""Builds the Telegram Application: settings, rate limiter, services and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.handlers import buttons, commands, errors, inline, messages
+from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC
+from bot.limits import UserRateLimit
+from bot.live_index import LiveIndex
+from bot.services import KEY, Services
+from bot.settings import Settings
+from bot.store import Store
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = {
+    "id": [
+        BotCommand("tanya", "Ajukan pertanyaan tentang BPJS"),
+        BotCommand("topik", "Daftar topik"),
+        BotCommand("tentang", "Isi indeks dan kapan dibangun"),
+        BotCommand("help", "Cara bertanya"),
+        BotCommand("start", "Mulai"),
+    ],
+    "en": [
+        BotCommand("tanya", "Ask a question about BPJS"),
+        BotCommand("topik", "Topics"),
+        BotCommand("tentang", "What the index holds"),
+        BotCommand("help", "How to ask"),
+        BotCommand("start", "Start"),
+    ],
+}
+NON_TEXT = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.CONTACT
+)
+
+
+async def _post_init(application: Application) -> None:
+    """Load the index if not yet loaded, advertise the commands, start the index watcher."""
+    svc: Services = application.bot_data[KEY]
+    if svc.live.retriever is None:
+        await asyncio.to_thread(svc.live.load)
+    for language, commands_ in COMMANDS.items():
+        try:
+            await application.bot.set_my_commands(commands_, language_code=None if language == "id" else language)
+        except TelegramError as exc:  # commands are a convenience: never a reason not to start
+            logger.warning("could not set the command list (%s)", exc)
+    svc.watcher = asyncio.create_task(svc.live.watch(svc.settings.reload_interval), name="index-watcher")
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Stop the index watcher."""
+    svc: Services = application.bot_data[KEY]
+    if svc.watcher is not None:
+        svc.watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await svc.watcher
+        svc.watcher = None
+
+
+def register_handlers(application: Application) -> None:
+    """Route each kind of update to its handler."""
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handlers(
+        [
+            CommandHandler("start", commands.start, filters=new_message),
+            CommandHandler("help", commands.help_command, filters=new_message),
+            CommandHandler("tanya", commands.ask, filters=new_message),
+            CommandHandler("topik", commands.topics, filters=new_message),
+            CommandHandler("tentang", commands.about, filters=new_message),
+            CommandHandler("reload", commands.reload_index, filters=new_message),
+            CommandHandler("stats", commands.stats, filters=new_message),
+            MessageHandler(filters.COMMAND & private & new_message, commands.unknown_command),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & private & new_message, messages.private_text),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & groups & new_message, messages.group_text),
+            MessageHandler(NON_TEXT & private & new_message, messages.private_non_text),
+            CallbackQueryHandler(buttons.more, pattern=f"^{MORE}:"),
+            CallbackQueryHandler(buttons.feedback, pattern=f"^{FEEDBACK}:"),
+            CallbackQueryHandler(buttons.sources, pattern=f"^{SOURCES}:"),
+            CallbackQueryHandler(buttons.topic, pattern=f"^{TOPIC}:"),
+            CallbackQueryHandler(buttons.unknown_button),
+            InlineQueryHandler(inline.inline_query),
+        ]
+    )
+    application.add_error_handler(errors.on_error)
+
+
+def build_application(
+    settings: Settings,
+    live: LiveIndex,
+    store: Store,
+    *,
+    request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:
+    """The bot, ready for `run_polling`/`run_webhook` (or `process_update` in tests)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.telegram_api_base_url)
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data[KEY] = Services(
+        settings=settings,
+        live=live,
+        store=store,
+        limiter=UserRateLimit(settings.user_rate_limit, settings.user_rate_window),
+    )
+    register_handlers(application)
+    return application
+

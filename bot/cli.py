@@ -1,0 +1,220 @@
+"""`python -m bot`: run the Telegram bot, or ask the index from the console.
+
+The CLI only parses arguments and calls the library; user mistakes (no token, no index) end
+with one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.answer import answer_question
+from bot.live_index import LiveIndex
+from bot.logs import setup_logging
+from bot.reply import stats_reply
+from bot.settings import Settings
+from index import IndexLoadError
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_QUESTION = "apa itu JKP?"
+CONSOLE_LOG_LEVEL = "WARNING"  # console commands print answers, not logs
+EXIT_WORDS = frozenset({"exit", "quit", "keluar", "q"})
+
+SETTINGS_HELP = """\
+settings (environment variables or .env):
+  TELEGRAM_BOT_TOKEN      bot token from @BotFather (needed by run)
+  TELEGRAM_API_BASE_URL   Bot API base URL (default https://api.telegram.org/bot)
+  ADMIN_USER_IDS          comma-separated Telegram user ids allowed /reload and /stats
+  WEBHOOK_URL             serve a webhook at this public URL instead of long polling
+  WEBHOOK_SECRET          secret token Telegram sends with each webhook request
+  WEBHOOK_LISTEN, WEBHOOK_PORT   address of the webhook server (127.0.0.1:8443)
+  INDEX_DIR, DATA_DIR     built index (var/index) and bot data: question log (var/data)
+  LOG_LEVEL               INFO by default
+"""
+
+
+class UserError(Exception):
+    """A problem the user can fix, reported as one line."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())).upper()
+        raise UserError(f"invalid setting {field}: {first.get('msg')}") from None
+
+
+def _live_index(settings: Settings) -> LiveIndex:
+    """The index, loaded; a missing or corrupt one is a one-line error."""
+    live = LiveIndex(settings.index_dir)
+    try:
+        live.load()
+    except IndexLoadError as exc:
+        raise UserError(str(exc)) from None
+    return live
+
+
+def print_answer(live: LiveIndex, settings: Settings, question: str, as_json: bool) -> None:
+    """Answer one question on stdout, as the private chat would get it (or as JSON)."""
+    answer = answer_question(live.retriever, question, passages=settings.answer_passages)
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.reply.plain)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question."""
+    settings = _settings()
+    setup_logging(CONSOLE_LOG_LEVEL)
+    print_answer(_live_index(settings), settings, " ".join(args.question), args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Ask questions in a loop until an empty line at EOF, "keluar" or Ctrl-C."""
+    settings = _settings()
+    setup_logging(CONSOLE_LOG_LEVEL)
+    live = _live_index(settings)
+    print("Tanya BPJS: ketik pertanyaan (\"keluar\" untuk berhenti) / type a question (\"exit\" to stop).")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.lower() in EXIT_WORDS:
+            return 0
+        if question:
+            live.reload_if_changed()
+            print()
+            print_answer(live, settings, question, as_json=False)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the question log's statistics."""
+    from bot.store import Store
+
+    settings = _settings()
+    setup_logging(CONSOLE_LOG_LEVEL)
+    store = Store(settings.data_dir)
+    try:
+        print(stats_reply(store.stats(top=args.top), "en" if args.english else "id").plain)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the Telegram bot (long polling, or a webhook server when WEBHOOK_URL is set)."""
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+    from bot.store import Store
+
+    settings = _settings()
+    if not settings.token:
+        raise UserError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env or the environment")
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    generated = bool(settings.webhook_url and not webhook_secret)
+    if generated:
+        webhook_secret = secrets.token_urlsafe(32)
+    setup_logging(settings.log_level, secrets=[settings.token, webhook_secret])
+    if generated:
+        logger.info("WEBHOOK_SECRET not set: using a random secret for this run")
+    live = _live_index(settings)
+    store = Store(settings.data_dir)
+    application = build_application(settings, live, store)
+    logger.info("index %s loaded; starting the bot", settings.index_dir)
+    try:
+        if settings.webhook_url:
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        raise UserError("Telegram rejected TELEGRAM_BOT_TOKEN: check the token from @BotFather") from None
+    except NetworkError as exc:
+        raise UserError(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {exc.message}") from None
+    except RuntimeError as exc:
+        if "webhook" in str(exc).lower():  # the webhooks extra (tornado) is missing
+            raise UserError(f"cannot serve a webhook: {exc}") from None
+        raise
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """`make run`: the bot if a token is configured, else a console demo and how to set the token."""
+    if _settings().token:
+        return cmd_run(args)
+    cmd_ask(argparse.Namespace(question=[SAMPLE_QUESTION], json=False))
+    print(
+        "\n(No TELEGRAM_BOT_TOKEN set, so this was the console demo of the question "
+        f"\"{SAMPLE_QUESTION}\".)\nTo run the Telegram bot: get a token from @BotFather, put "
+        "TELEGRAM_BOT_TOKEN=... in .env (see .env.example), then run `make run` again."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Tanya BPJS: a Telegram bot that answers BPJS questions by quoting sourced documents.",
+        epilog=SETTINGS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling; a webhook server if WEBHOOK_URL is set)")
+    run.set_defaults(func=cmd_run)
+
+    start = commands.add_parser("start", help="what `make run` calls: `run` with a token, else a console demo")
+    start.set_defaults(func=cmd_start)
+
+    ask = commands.add_parser("ask", help="answer one question in the console, as a private chat would get it")
+    ask.add_argument("question", nargs="+", metavar="QUESTION", help="the question (quotes optional)")
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"question", "language", "answered", "passages": [{"text", "title", "source", "url", "score"}], "reply"}',
+    )
+    ask.set_defaults(func=cmd_ask)
+
+    chat = commands.add_parser("chat", help="ask questions in an interactive console loop")
+    chat.set_defaults(func=cmd_chat)
+
+    stats = commands.add_parser("stats", help="questions asked, answered share, feedback, top unanswered questions")
+    stats.add_argument("--top", type=int, default=10, metavar="N", help="unanswered questions to list (default 10)")
+    stats.add_argument("--english", action="store_true", help="print the labels in English")
+    stats.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

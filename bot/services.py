@@ -1,0 +1,37 @@
+"""What every handler needs, kept in `application.bot_data` under one key."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import ContextTypes
+
+from bot.limits import UserRateLimit
+from bot.live_index import LiveIndex
+from bot.settings import Settings
+from bot.store import Store
+
+KEY = "services"
+
+
+@dataclass
+class Services:
+    """Settings, the live index, the question store and the per-user limit of one bot."""
+
+    settings: Settings
+    live: LiveIndex
+    store: Store
+    limiter: UserRateLimit
+    watcher: asyncio.Task | None = None
+    # Inline results for an empty query, per language, with the retriever they were made from.
+    inline_topics: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_user_ids
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services from a handler's context."""
+    return context.bot_data[KEY]

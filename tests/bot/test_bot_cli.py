@@ -1,0 +1,198 @@
+"""`python -m bot`: ask (text and JSON), start without a token, stats, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.bot.offline import TOKEN, FakeBotApi, message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    """Run `python -m bot ...` in a clean directory (no .env) with the given settings."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL")}
+    full_env.update(env, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def env(built_index: Path, tmp_path: Path) -> dict[str, str]:
+    return {"INDEX_DIR": str(built_index), "DATA_DIR": str(tmp_path / "data")}
+
+
+@pytest.fixture
+def in_process_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+def test_ask_json_in_a_subprocess(env, tmp_path):
+    done = run_bot("ask", "--json", "apa itu JKP?", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {"question", "language", "answered", "passages", "reply"}
+    assert data["question"] == "apa itu JKP?" and data["language"] == "id" and data["answered"] is True
+    assert 1 <= len(data["passages"]) <= 3
+    for passage in data["passages"]:
+        assert set(passage) == {"text", "title", "source", "url", "score"}
+        assert passage["text"] in data["reply"]  # the reply quotes the passages verbatim
+    assert data["passages"][0]["title"] == "Jaminan Kehilangan Pekerjaan (JKP)"
+    assert "<b>" not in data["reply"] and "https://www.bpjsketenagakerjaan.go.id/jkp" in data["reply"]
+
+
+def test_ask_english_and_unanswered(in_process_env, capsys):
+    assert main(["ask", "--json", "what", "is", "JHT"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["language"] == "en" and data["reply"].startswith("🔎 On “what is JHT”")
+    assert main(["ask", "--json", "resep rendang padang"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answered"] is False and data["passages"] == []
+    assert "belum menemukan jawaban" in data["reply"] and "• Jaminan" in data["reply"]
+
+
+def test_ask_prints_the_plain_reply(in_process_env, capsys):
+    assert main(["ask", "berapa", "iuran", "JHT?"]) == 0
+    out = capsys.readouterr().out
+    assert "5,7% dari upah" in out and "📄 Jaminan Hari Tua (JHT)" in out and "<blockquote>" not in out
+
+
+def test_start_without_token_answers_the_sample_and_explains_the_token(env, tmp_path):
+    done = run_bot("start", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial" in done.stdout
+    assert "TELEGRAM_BOT_TOKEN" in done.stdout.splitlines()[-1] or "TELEGRAM_BOT_TOKEN" in done.stdout.splitlines()[-2]
+
+
+def test_run_without_token_is_one_clear_line(env, tmp_path):
+    done = run_bot("run", env={**env, "TELEGRAM_BOT_TOKEN": ""}, cwd=tmp_path)
+    assert done.returncode != 0
+    assert done.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN is not set" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_index_is_one_clear_line(in_process_env, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "nothing-here"))
+    assert main(["ask", "apa itu JKP?"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "python -m index build" in err
+
+
+def test_run_with_unreachable_api_is_one_clear_line_without_the_token(env, tmp_path):
+    token = TOKEN
+    done = run_bot("run", env={**env, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "cannot reach the Bot API" in done.stderr.strip().splitlines()[-1]
+    assert token not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def test_stats(in_process_env, capsys):
+    from bot.store import Store
+
+    store = Store(Path(os.environ["DATA_DIR"]))
+    store.log_question(user_id=1, chat_type="private", language="id", question="apa itu JKP?", answered=True, confidence=0.9)
+    store.log_question(user_id=1, chat_type="private", language="id", question="resep rendang", answered=False, confidence=0.1)
+    store.close()
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "Pertanyaan: 2" in out and "Terjawab: 1 (50%)" in out and "1× resep rendang" in out
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("run", "start", "ask", "chat", "stats", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "WEBHOOK_SECRET"):
+        assert command in out
+
+
+def test_chat_loop(in_process_env, monkeypatch, capsys):
+    answers = iter(["apa itu JKP?", "", "keluar"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["chat"]) == 0
+    assert "Jaminan Kehilangan Pekerjaan (JKP)" in capsys.readouterr().out
+
+
+
+def test_run_with_a_rejected_token_is_one_clear_line_without_the_token(env, tmp_path):
+    api = FakeBotApi(status=401)
+    try:
+        done = run_bot("run", env={**env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}, cwd=tmp_path)
+    finally:
+        api.close()
+    assert done.returncode != 0
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stderr.strip().splitlines()[-1]
+    assert TOKEN not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post_update(url: str, update: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_webhook_server_checks_the_secret_token_header(env, tmp_path):
+    api, port, secret = FakeBotApi(), free_port(), "s3cret-Webhook_token"
+    settings = {
+        **env,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "WEBHOOK_URL": "https://bot.example.org/tanya-hook",
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_PORT": str(port),
+        "LOG_LEVEL": "DEBUG",  # the most verbose logs must not leak the token either
+    }
+    full_env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=full_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: "setWebhook" in api.methods()), "the bot never registered its webhook"
+        registered = next(c.params for c in api.calls if c.method == "setWebhook")
+        assert registered["url"] == settings["WEBHOOK_URL"] and registered["secret_token"] == secret
+        hook = f"http://127.0.0.1:{port}/tanya-hook"
+        update = {"update_id": 1, "message": message("apa itu JKP?", user_id=31337)}
+        assert post_update(hook, update, None) == 403
+        assert post_update(hook, update, "wrong-secret") == 403
+        assert post_update(hook, update, secret) == 200
+        assert wait_for(lambda: any(c.method == "sendMessage" and "<blockquote>" in c.params.get("text", "") for c in api.calls))
+        assert [c.params["chat_id"] for c in api.calls if c.method == "sendMessage"] == ["31337"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        api.close()
+    assert TOKEN not in out + err and secret not in out + err

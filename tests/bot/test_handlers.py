@@ -1,0 +1,356 @@
+"""Real telegram.Update objects through the real Application, with every Bot API call recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from telegram.constants import ParseMode
+
+from tests.bot.conftest import ADMIN_ID
+from tests.bot.offline import BOT, GROUP, assert_telegram_html, buttons, message, sends
+
+# PTB itself warns about the int form of RetryAfter.retry_after when one is built.
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
+MAX_CALLBACK_BYTES = 64
+
+
+def only_send(calls) -> dict:
+    sent = sends(calls)
+    assert len(sent) == 1, [c.method for c in calls]
+    return sent[0]
+
+
+def answer_calls(calls, method: str) -> list[dict]:
+    return [c.params for c in calls if c.method == method]
+
+
+# -- private chats ---------------------------------------------------------------------------
+
+
+async def test_private_question_gets_quotes_with_sources_and_buttons(harness):
+    sent = only_send(await harness.text("apa itu JKP?"))
+    text = sent["text"]
+    assert sent["parse_mode"] == ParseMode.HTML
+    assert_telegram_html(text)
+    assert len(text) <= 4096
+    assert text.startswith("🔎 Tentang “<i>apa itu JKP?</i>”")
+    assert "<blockquote>" in text and "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial" in text
+    assert "<b>" in text.split("<blockquote>", 1)[1]  # a sentence of the quote is emphasised
+    assert "📄 <b>Jaminan Kehilangan Pekerjaan (JKP)</b> · 7 Februari 2025" in text
+    assert '<a href="https://www.bpjsketenagakerjaan.go.id/jkp">' in text
+    assert "telepon 175" in text  # the footer points to the official channel
+    assert "reply_parameters" not in sent  # private answers do not quote the question
+    labels = [b["text"] for b in buttons(sent)]
+    assert labels == ["Jawaban lain", "Sumber", "👍", "👎"]
+    for button in buttons(sent):
+        assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
+
+
+async def test_corpus_text_is_escaped(harness):
+    # The JKP fixture says "terkena PHK & masih ingin bekerja": the & must reach Telegram as &amp;.
+    text = only_send(await harness.text("syarat penerima JKP kena PHK"))["text"]
+    assert "PHK &amp; masih" in text
+    assert_telegram_html(text)
+
+
+async def test_html_and_markdown_in_the_question_are_escaped(harness):
+    question = '<b>iuran</b> JHT & <a href="x">JKN</a> *tebal* _miring_ `kode`?'
+    text = only_send(await harness.text(question))["text"]
+    assert_telegram_html(text)
+    assert "&lt;b&gt;iuran&lt;/b&gt; JHT &amp; &lt;a href=&quot;x&quot;&gt;" in text
+    assert "<b>iuran</b>" not in text
+
+
+async def test_a_4000_character_message_is_answered_within_the_limit(harness):
+    question = "Bagaimana cara mencairkan JHT setelah resign? " + "tolong jelaskan " * 250
+    assert len(question) >= 4000
+    sent = only_send(await harness.text(question[:4096]))
+    assert len(sent["text"]) <= 4096
+    assert_telegram_html(sent["text"])
+    assert "…" in sent["text"].split("\n", 1)[0]  # the echoed question is shortened
+
+
+async def test_english_question_gets_english_framing_around_indonesian_quotes(harness):
+    text = only_send(await harness.text("What is JKP?", language="en"))["text"]
+    assert text.startswith("🔎 On “<i>What is JKP?</i>”, here is what the sources say (quoted in Indonesian):")
+    assert "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial" in text
+    assert "7 February 2025" in text and "phone 175" in text
+
+
+async def test_other_language_gets_a_bilingual_note(harness):
+    text = only_send(await harness.text("Qu'est-ce que la cotisation de retraite pour les travailleurs ?"))["text"]
+    assert "Saya memahami pertanyaan dalam Bahasa Indonesia" in text
+    assert "I understand questions in Indonesian and English" in text
+
+
+async def test_unanswerable_question_is_honest_offers_topics_and_is_logged(harness):
+    sent = only_send(await harness.text("resep rendang padang yang enak"))
+    text = sent["text"]
+    assert "belum menemukan jawaban yang cukup yakin" in text
+    assert "<blockquote>" not in text  # nothing is quoted when nothing is confident
+    assert "telepon 175" in text and "Care Center 165" in text
+    topic_buttons = buttons(sent)
+    assert 1 <= len(topic_buttons) <= 3
+    assert all(b["callback_data"].startswith("t:id:") for b in topic_buttons)
+    assert {b["text"] for b in topic_buttons} <= {"Jaminan Hari Tua", "Jaminan Kesehatan Nasional", "Jaminan Kehilangan Pekerjaan"}
+    store = harness.app.bot_data["services"].store
+    assert store.stats().top_unanswered == (("resep rendang padang yang enak", 1),)
+
+
+async def test_sticker_and_photo_get_a_hint_in_private(harness):
+    sticker = {"file_id": "s1", "file_unique_id": "u1", "width": 512, "height": 512, "is_animated": False, "is_video": False, "type": "regular"}
+    photo = [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]
+    for extra in ({"sticker": sticker}, {"photo": photo}, {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}):
+        sent = only_send(await harness.process({"message": message(None, **extra)}))
+        assert "hanya bisa membaca pertanyaan berupa teks" in sent["text"]
+
+
+async def test_unknown_command_in_private_points_to_help(harness):
+    assert "/help" in only_send(await harness.text("/entahlah"))["text"]
+
+
+# -- groups ----------------------------------------------------------------------------------
+
+
+async def test_group_chatter_gets_silence(harness):
+    assert await harness.text("siang semua, ada yang mau makan bakso?", chat="group") == []
+    assert await harness.text("JHT saya kapan cair ya", chat="group") == []  # not addressed to the bot
+
+
+async def test_group_non_text_gets_silence(harness):
+    photo = [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]
+    assert await harness.process({"message": message(None, chat="group", photo=photo)}) == []
+
+
+async def test_group_tanya_with_question_answers_quoting_the_message(harness):
+    calls = await harness.text("/tanya@TanyaBpjsBot berapa iuran JHT?", chat="group")
+    sent = only_send(calls)
+    assert sent["chat_id"] == GROUP["id"]
+    assert "5,7% dari upah" in sent["text"]
+    assert sent["reply_parameters"]["message_id"] > 0  # in a busy group the answer quotes the question
+
+
+async def test_group_tanya_alone_gets_usage_hint(harness):
+    sent = only_send(await harness.text("/tanya", chat="group"))
+    assert "/tanya apa itu JKP?" in sent["text"]
+    assert buttons(sent) == []
+
+
+async def test_group_mention_is_answered_without_the_mention(harness):
+    sent = only_send(await harness.text("@TanyaBpjsBot iuran JKN pekerja berapa?", chat="group"))
+    assert "“<i>iuran JKN pekerja berapa?</i>”" in sent["text"]
+    assert "4% dibayar pemberi kerja" in sent["text"]
+
+
+async def test_group_mention_alone_gets_usage_hint(harness):
+    assert "Tulis pertanyaan Anda" in only_send(await harness.text("@TanyaBpjsBot", chat="group"))["text"]
+
+
+async def test_mention_of_someone_else_is_ignored(harness):
+    assert await harness.text("@BudiSantoso iuran JHT berapa?", chat="group") == []
+
+
+async def test_group_reply_to_the_bot_is_answered(harness):
+    sent = only_send(await harness.text("kalau JHT bisa dicairkan kapan?", chat="group", reply_to_bot=True))
+    assert "usia pensiun 56 tahun" in sent["text"]
+
+
+# -- buttons ---------------------------------------------------------------------------------
+
+
+async def first_answer(harness, question: str = "apa itu JKP?") -> dict:
+    return only_send(await harness.text(question))
+
+
+def data_of(sent: dict, label: str) -> str:
+    return next(b["callback_data"] for b in buttons(sent) if b["text"] == label)
+
+
+async def test_more_answers_button_sends_the_next_passages(harness):
+    sent = await first_answer(harness)
+    first_quotes = sent["text"].count("<blockquote>")
+    calls = await harness.press(data_of(sent, "Jawaban lain"))
+    assert answer_calls(calls, "answerCallbackQuery")
+    more = only_send(calls)
+    assert more["text"].startswith("🔎 Kutipan lain tentang “<i>apa itu JKP?</i>”")
+    assert_telegram_html(more["text"])
+    quoted_before = set(sent["text"].split("<blockquote>")[1:first_quotes + 1])
+    assert not quoted_before & set(more["text"].split("<blockquote>")[1:])  # new passages only
+    for button in buttons(more):
+        assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
+
+
+async def test_more_answers_runs_out_politely(harness):
+    # The fixture index has 6 passages: paging past them answers the callback with a notice.
+    sent = await first_answer(harness)
+    question_id = data_of(sent, "Jawaban lain").split(":")[1]
+    calls = await harness.press(f"m:{question_id}:99")
+    assert sends(calls) == []
+    assert answer_calls(calls, "answerCallbackQuery")[0]["text"] == "Tidak ada kutipan lain untuk pertanyaan ini."
+
+
+async def test_feedback_buttons_are_stored_once_per_user(harness):
+    sent = await first_answer(harness)
+    calls = await harness.press(data_of(sent, "👍"))
+    assert answer_calls(calls, "answerCallbackQuery")[0]["text"].startswith("Terima kasih")
+    await harness.press(data_of(sent, "👎"))  # the same user changes their mind
+    await harness.press(data_of(sent, "👍"), user_id=2002)
+    stats = harness.app.bot_data["services"].store.stats()
+    assert (stats.helpful, stats.unhelpful) == (1, 1)
+
+
+async def test_sources_button_shows_document_details(harness):
+    sent = await first_answer(harness)
+    details = only_send(await harness.press(data_of(sent, "Sumber")))["text"]
+    assert_telegram_html(details)
+    assert details.startswith("📚 <b>Sumber kutipan</b>")
+    assert "Dasar / sumber: PP No. 37 Tahun 2021 jo. PP No. 6 Tahun 2025" in details
+    assert "Berlaku per: 7 Februari 2025" in details
+
+
+async def test_topic_button_answers_the_topic(harness):
+    sent = only_send(await harness.text("resep rendang padang yang enak"))
+    jht = next(b["callback_data"] for b in buttons(sent) if b["text"] == "Jaminan Hari Tua")
+    answer = only_send(await harness.press(jht))
+    assert "“<i>apa itu Jaminan Hari Tua?</i>”" in answer["text"]
+    assert "<blockquote>" in answer["text"]
+
+
+async def test_stale_or_forged_buttons_do_not_crash(harness):
+    for data in ("m:999999:3", "m:x:y", "f:999999:+", "f:1:?", "s:", "s:nosuchpassage", "t:id:NOPE", "zz:1"):
+        calls = await harness.press(data)
+        assert answer_calls(calls, "answerCallbackQuery"), data  # the spinner always stops
+
+
+# -- inline mode -----------------------------------------------------------------------------
+
+
+async def test_inline_query_offers_quotes(harness):
+    calls = await harness.inline("berapa iuran JHT")
+    (answer,) = answer_calls(calls, "answerInlineQuery")
+    results = answer["results"]
+    assert 1 <= len(results) <= 10
+    assert answer["cache_time"] <= 60
+    top = results[0]
+    assert top["title"].startswith("Jaminan Hari Tua (JHT)")
+    assert "5,7%" in top["description"]
+    content = top["input_message_content"]
+    assert content["parse_mode"] == ParseMode.HTML
+    assert_telegram_html(content["message_text"])
+    assert "<blockquote>" in content["message_text"] and "📄 <b>Jaminan Hari Tua (JHT)</b>" in content["message_text"]
+    assert len({r["id"] for r in results}) == len(results)
+
+
+async def test_empty_inline_query_offers_topics(harness):
+    calls = await harness.inline("")
+    (answer,) = answer_calls(calls, "answerInlineQuery")
+    titles = [r["title"] for r in answer["results"]]
+    assert set(titles) == {"Jaminan Hari Tua", "Jaminan Kesehatan Nasional", "Jaminan Kehilangan Pekerjaan"}
+    for result in answer["results"]:
+        assert_telegram_html(result["input_message_content"]["message_text"])
+
+
+async def test_inline_query_without_confident_answer_says_so(harness):
+    (answer,) = answer_calls(await harness.inline("resep rendang padang"), "answerInlineQuery")
+    assert [r["title"] for r in answer["results"]] == ["Belum ada jawaban yang yakin"]
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+async def test_start_help_topik_tentang(harness):
+    start = only_send(await harness.text("/start"))["text"]
+    assert "apa itu JKP?" in start and "berapa iuran JHT?" in start
+    help_text = only_send(await harness.text("/help"))["text"]
+    assert "@TanyaBpjsBot" in help_text and "/tanya" in help_text
+    topics = only_send(await harness.text("/topik"))
+    assert len(buttons(topics)) == 3
+    about = only_send(await harness.text("/tentang"))["text"]
+    assert "4 dokumen, 6 kutipan" in about and "UMUM" not in about and "<code>fake</code>" in about
+    for text in (start, help_text, topics["text"], about):
+        assert_telegram_html(text)
+
+
+async def test_start_in_english_for_english_users(harness):
+    assert only_send(await harness.text("/start", language="en"))["text"].startswith("Hello!")
+
+
+async def test_admin_commands_are_refused_for_non_admins(harness):
+    for command in ("/reload", "/stats"):
+        assert only_send(await harness.text(command))["text"] == "Perintah ini hanya untuk admin."
+
+
+async def test_admin_stats_and_reload(harness):
+    await harness.text("apa itu JKP?")
+    await harness.text("resep rendang padang")
+    stats = only_send(await harness.text("/stats", user_id=ADMIN_ID))["text"]
+    assert "Pertanyaan: 2" in stats and "Terjawab: 1 (50%)" in stats and "1× resep rendang padang" in stats
+    reload = only_send(await harness.text("/reload", user_id=ADMIN_ID))["text"]
+    assert reload.startswith("✅ Indeks dimuat ulang: 4 dokumen, 6 kutipan")
+
+
+# -- load and faults -------------------------------------------------------------------------
+
+
+async def test_per_user_flood_limit_answers_politely_once(harness):
+    replies = [sends(await harness.text("apa itu JHT?")) for _ in range(8)]
+    texts = [r[0]["text"] if r else None for r in replies]
+    assert all("<blockquote>" in t for t in texts[:5])  # the limit is 5 per minute in the fixture
+    assert "Pelan-pelan ya" in texts[5]
+    assert texts[6:] == [None, None]  # told once, then quiet
+    assert sends(await harness.text("apa itu JHT?", user_id=3003))  # other users are unaffected
+
+
+async def test_concurrent_questions_are_all_answered(harness):
+    questions = [harness.text("berapa iuran JKN pekerja", user_id=5000 + i) for i in range(12)]
+    await asyncio.gather(*questions)
+    chats = sorted(p["chat_id"] for p in harness.request.sent() if "<blockquote>" in p["text"])
+    assert chats == [5000 + i for i in range(12)]
+
+
+async def test_unparsable_html_falls_back_to_plain_text(harness):
+    harness.request.fail_next("sendMessage", 400, "Bad Request: can't parse entities: unexpected end tag")
+    calls = await harness.text("apa itu JKP?")
+    first, second = sends(calls)
+    assert first["parse_mode"] == ParseMode.HTML
+    assert "parse_mode" not in second
+    assert second["text"].startswith("🔎 Tentang “apa itu JKP?”") and "<b>" not in second["text"]
+
+
+async def test_flood_wait_is_retried(harness):
+    harness.request.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    calls = await harness.text("apa itu JKP?")
+    first, second = sends(calls)
+    assert first == second and "<blockquote>" in second["text"]
+
+
+async def test_errors_are_handled_and_the_bot_keeps_running(harness, caplog):
+    harness.request.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    harness.request.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    calls = await harness.text("apa itu JKP?")
+    assert len(sends(calls)) == 2  # the answer failed; the error handler told the user
+    assert "failed" in caplog.text
+    assert len(sends(await harness.text("apa itu JHT?"))) == 1
+
+
+async def test_maintenance_message_when_no_index_is_loaded(harness):
+    harness.app.bot_data["services"].live._retriever = None
+    assert "sedang dalam pemeliharaan" in only_send(await harness.text("apa itu JKP?"))["text"]
+
+
+async def test_stored_questions_are_masked_and_users_hashed(harness):
+    await harness.text("NIK saya 3201234567890001 hp 081234567890, JHT kapan cair?", user_id=777001)
+    db = harness.app.bot_data["services"].store
+    rows = db._db.execute("SELECT user_hash, question FROM questions").fetchall()
+    assert rows == [(db.user_hash(777001), "NIK saya [NIK] hp [TELEPON], JHT kapan cair?")]
+    assert "777001" not in rows[0][0]
+    raw = db.path.read_bytes() + (db.path.parent / (db.path.name + "-wal")).read_bytes()
+    assert b"3201234567890001" not in raw and b"081234567890" not in raw
+
+
+async def test_token_is_not_in_what_the_bot_sends(harness):
+    calls = await harness.text("apa itu JKP?")
+    assert "AAH-test-token" not in json.dumps([c.params for c in calls])
+    assert BOT["username"]

@@ -1,0 +1,70 @@
+"""The SQLite question log: masking, hashed user ids, feedback, statistics."""
+
+import sqlite3
+
+import pytest
+
+from bot.privacy import NIK_MASK, PHONE_MASK, hash_user_id, mask_personal_data
+from bot.store import Store
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIK saya 3201234567890001 mau klaim", f"NIK saya {NIK_MASK} mau klaim"),
+        ("nik 3201 2345 6789 0001", f"nik {NIK_MASK}"),
+        ("hp 081234567890 ya", f"hp {PHONE_MASK} ya"),
+        ("wa +62 812-3456-7890", f"wa {PHONE_MASK}"),
+        ("telp 0812 3456 789", f"telp {PHONE_MASK}"),
+        ("kartu 0001234567890", "kartu [NOMOR]"),
+        ("iuran Rp1.000.000.000 dan 5,7% dari upah", "iuran Rp1.000.000.000 dan 5,7% dari upah"),
+        ("PP No. 37 Tahun 2021 Pasal 19", "PP No. 37 Tahun 2021 Pasal 19"),
+    ],
+)
+def test_masking(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+def test_user_ids_are_hashed_with_a_persistent_salt(tmp_path):
+    first = Store(tmp_path)
+    digest = first.user_hash(123456)
+    first.close()
+    second = Store(tmp_path)
+    assert second.user_hash(123456) == digest  # same installation, same hash
+    assert digest != hash_user_id(123456, b"another salt") and "123456" not in digest
+    assert (tmp_path / "user-id.salt").stat().st_mode & 0o077 == 0
+    second.close()
+
+
+def test_log_question_stores_only_masked_text_and_hashes(tmp_path):
+    store = Store(tmp_path)
+    qid = store.log_question(
+        user_id=987654321, chat_type="private", language="id",
+        question="hp saya 081298765432, JHT kapan cair?" + "x" * 3000, answered=True, confidence=0.9,
+        passage_ids=("a1", "b2"),
+    )
+    logged = store.question(qid)
+    assert logged.question.startswith(f"hp saya {PHONE_MASK}, JHT kapan cair?") and len(logged.question) == 1000
+    store.close()
+    rows = sqlite3.connect(tmp_path / "bot.sqlite3").execute("SELECT * FROM questions").fetchall()
+    dump = repr(rows)
+    assert "987654321" not in dump and "081298765432" not in dump
+    assert sqlite3.connect(tmp_path / "bot.sqlite3").execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_feedback_and_stats(tmp_path):
+    store = Store(tmp_path)
+    answered = store.log_question(user_id=1, chat_type="private", language="id", question="apa itu JKP?", answered=True, confidence=0.9)
+    for user in (1, 2):
+        store.log_question(user_id=user, chat_type="group", language="id", question="Resep rendang", answered=False, confidence=0.1)
+    store.log_question(user_id=3, chat_type="private", language="id", question="cuaca besok", answered=False, confidence=0.1)
+    assert store.record_feedback(answered, 1, helpful=True)
+    assert store.record_feedback(answered, 1, helpful=False)  # replaces the first
+    assert store.record_feedback(answered, 2, helpful=True)
+    assert not store.record_feedback(99999, 1, helpful=True)
+    stats = store.stats(top=5)
+    assert (stats.questions, stats.answered, stats.helpful, stats.unhelpful) == (4, 1, 1, 1)
+    assert stats.answered_share == 0.25
+    assert stats.top_unanswered == (("Resep rendang", 2), ("cuaca besok", 1))
+    assert store.question(123456) is None
+    store.close()
