@@ -130,7 +130,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.send_rate_limit, max_retries=2)
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()

@@ -32,6 +32,7 @@ class Settings(IndexSettings):
     webhook_port: int = 8443
     # Load and behaviour
     concurrent_updates: int = 16  # updates processed at once
+    send_rate_limit: float = 30.0  # messages/s the bot sends overall (Telegram allows about 30)
     user_rate_limit: int = 8  # questions one user may ask per window ...
     user_rate_window: float = 60.0  # ... of this many seconds
     answer_passages: int = 3  # passages quoted in one answer (1-3)

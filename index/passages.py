@@ -18,6 +18,8 @@ MIN_WORDS = 40
 MAX_WORDS = 200
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 # Words after which a full stop does not end a sentence ("PP No. 37", "dr. Budi", "dll. dan").
 ABBREVIATIONS = frozenset(
@@ -55,6 +57,11 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def plain(line: str) -> str:
+    """Markdown inline markup removed: quotes are shown as text, "[JMO](url)" as "JMO (url)"."""
+    return _EMPHASIS.sub(r"\2", _LINK.sub(r"\1 (\2)", line))
+
+
 def _blocks(body: str, title: str) -> Iterator[_Block]:
     """Paragraphs and list items with the heading path above them."""
     path: list[tuple[int, str]] = []
@@ -69,7 +76,7 @@ def _blocks(body: str, title: str) -> Iterator[_Block]:
             paragraph.clear()
 
     for raw in body.splitlines():
-        line = raw.strip()
+        line = plain(raw.strip())
         heading = _HEADING.match(line)
         if heading:
             yield from flush()
