@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "multilingual-e5-small"
@@ -24,6 +25,12 @@ class IndexSettings(BaseSettings):
     embedding_model: str = DEFAULT_MODEL
     model_cache_dir: Path | None = None  # default: DATA_DIR/models
     log_level: str = "INFO"
+
+    @field_validator("model_cache_dir", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value):
+        """`MODEL_CACHE_DIR=` as copied from `.env.example` means the default, not "."."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def models_dir(self) -> Path:
