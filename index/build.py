@@ -19,6 +19,7 @@ from index.encoders import Encoder, load_encoder
 from index.errors import BuildError, IndexLoadError
 from index.fusion import params_for
 from index.lexical import LexicalIndex
+from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
 from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, write_index
 
@@ -45,7 +46,7 @@ class BuildSummary:
 def corpus_hash(corpus_dir: Path) -> str:
     """A fingerprint of every corpus file and of the pipeline that turns them into an index."""
     h = hashlib.sha256(f"pipeline {PIPELINE_VERSION}\n".encode())
-    for name in ("informal.tsv", "acronyms.tsv", "stopwords.txt"):
+    for name in (*WORD_LISTS, "acronyms.tsv", "stopwords.txt"):
         h.update(resources.files("index").joinpath("data", name).read_bytes())
     for path in find_files(corpus_dir):
         h.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")

@@ -111,6 +111,9 @@ def load_encoder(name: str | None = None, cache_dir: Path | None = None) -> Enco
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     _limit_threads()
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" bars on every start say nothing to an admin
     from index.e5 import E5_MODEL_NAME, build_e5_model
 
     if name == E5_MODEL_NAME:

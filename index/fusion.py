@@ -18,10 +18,10 @@ class FusionParams:
     lexical_weight: float = 0.3  # share of BM25 in the fused score
     candidates: int = 100  # taken from each side before fusing
     # Dense cosine mapped to [0, 1] between these two values for the confidence.
-    dense_floor: float = 0.78
-    dense_ceiling: float = 0.88
-    coverage_weight: float = 0.5  # share of term coverage in the confidence
-    threshold: float = 0.45  # answer when confidence >= threshold
+    dense_floor: float = 0.80
+    dense_ceiling: float = 0.90
+    coverage_weight: float = 0.4  # share of term coverage in the confidence
+    threshold: float = 0.475  # answer when confidence >= threshold (middle of the range that separated best)
 
     def to_json(self) -> dict:
         return asdict(self)

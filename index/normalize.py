@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-MAX_QUERY_CHARS = 1000  # longer questions are cut: the first sentences carry the question
+MAX_QUERY_CHARS = 1000
+WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/  # longer questions are cut: the first sentences carry the question
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
@@ -37,8 +38,8 @@ class Acronym:
 
 @cache
 def informal_words() -> dict[str, str]:
-    """Informal spelling -> standard word(s)."""
-    pairs = (line.split("\t") for line in _data_lines("informal.tsv"))
+    """Informal spelling or English word -> standard Indonesian word(s)."""
+    pairs = (line.split("\t") for name in WORD_LISTS for line in _data_lines(name))
     return {k.strip().lower(): v.strip().lower() for k, v in pairs}
 
 
