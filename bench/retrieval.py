@@ -23,7 +23,6 @@ from bench._util import REPO, eval_dir, write_result
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder
 from index.evaluate import evaluate, read_cases
-from index.fusion import params_for
 from index.lexical import LexicalIndex
 from index.passages import embedding_text
 from index.search import Retriever
@@ -51,7 +50,7 @@ def retriever_for(passages: list[Passage], encoder: Encoder, label: str) -> Retr
     """A Retriever over in-memory passages, built with the engine's own parts."""
     texts = [embedding_text(p) for p in passages]
     vectors = cached_embeddings(encoder, texts, label)
-    manifest = {"model": encoder.name, "dimension": encoder.dimension, "fusion": params_for(encoder.name).to_json()}
+    manifest = {"model": encoder.name, "dimension": encoder.dimension}
     stored = StoredIndex(manifest, passages, [""] * len(passages), [], DenseIndex.build(vectors, "flat"), LexicalIndex.build(texts))
     return Retriever(stored, encoder, CACHE)
 

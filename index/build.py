@@ -17,7 +17,6 @@ from index.dense import DenseIndex
 from index.documents import Problem, find_files, load_corpus
 from index.encoders import Encoder, load_encoder
 from index.errors import BuildError, IndexLoadError
-from index.fusion import params_for
 from index.lexical import LexicalIndex
 from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
@@ -130,7 +129,6 @@ def build_index(
         "dense": dense.kind,
         "corpus_hash": fingerprint,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "fusion": params_for(model_name).to_json(),
     }
     doc_meta = [
         {"path": d.path, "title": d.title, "source": d.source, "url": d.url, "date": d.date, "program": d.program, "tags": list(d.tags)}

@@ -8,28 +8,20 @@ much of the question's (idf-weighted) vocabulary it contains.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class FusionParams:
-    lexical_weight: float = 0.3  # share of BM25 in the fused score
+    lexical_weight: float = 0.35  # share of BM25 in the fused score (bench/retrieval.py)
     candidates: int = 100  # taken from each side before fusing
     # Dense cosine mapped to [0, 1] between these two values for the confidence.
     dense_floor: float = 0.80
     dense_ceiling: float = 0.90
     coverage_weight: float = 0.4  # share of term coverage in the confidence
     threshold: float = 0.475  # answer when confidence >= threshold (middle of the range that separated best)
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict | None) -> FusionParams:
-        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 # Tuned per model with `bench/retrieval.py`; the fake test encoder has its own scale.

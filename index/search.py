@@ -15,7 +15,7 @@ import numpy as np
 
 from index.encoders import Encoder, load_encoder
 from index.errors import IndexLoadError
-from index.fusion import FusionParams, confidence, fuse
+from index.fusion import FusionParams, confidence, fuse, params_for
 from index.normalize import acronyms, query_text, tokenize, words
 from index.passages import embedding_text
 from index.store import StoredIndex, read_index
@@ -39,7 +39,7 @@ class Retriever:
         self._stored = stored
         self.encoder = encoder
         self.index_dir = Path(index_dir)
-        self.params = FusionParams.from_json(stored.manifest.get("fusion"))
+        self.params = params_for(stored.manifest.get("model", ""))  # tuned per model, in code
         self._by_id = {p.id: i for i, p in enumerate(stored.passages)}
 
     @classmethod

@@ -84,11 +84,12 @@ def test_confidence_rises_between_floor_and_ceiling():
     assert confidence(low, 0.0, p) == pytest.approx(0.0)
 
 
-def test_params_per_model_and_json_round_trip():
+def test_params_per_model():
     assert params_for("fake") is DEFAULT_PARAMS["fake"]
+    assert params_for("multilingual-e5-small") is DEFAULT_PARAMS["multilingual-e5-small"]
     other = params_for("some-other-model")
     assert other.dense_floor < other.dense_ceiling and other not in DEFAULT_PARAMS.values()
-    p = FusionParams(lexical_weight=0.25, threshold=0.5)
-    assert FusionParams.from_json(p.to_json()) == p
-    assert FusionParams.from_json({**p.to_json(), "unknown": 1}) == p
-    assert FusionParams.from_json(None) == FusionParams()
+
+
+def test_the_retriever_uses_the_code_params_of_its_model(retriever):
+    assert retriever.params is params_for(retriever.manifest["model"])
