@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import language
 from bot.handlers import buttons, commands, errors, inline, messages
 from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC
 from bot.limits import UserRateLimit
@@ -60,14 +61,22 @@ NON_TEXT = (
 )
 
 
+def _warm_up(svc: Services) -> None:
+    """Pay the first-question costs (language profiles, the model's first pass) before users do."""
+    language.warm_up()
+    if svc.live.retriever is not None:
+        svc.live.retriever.search("apa itu JKP?")
+
+
 async def _post_init(application: Application) -> None:
     """Load the index if not yet loaded, advertise the commands, start the index watcher."""
     svc: Services = application.bot_data[KEY]
     if svc.live.retriever is None:
         await asyncio.to_thread(svc.live.load)
-    for language, commands_ in COMMANDS.items():
+    await asyncio.to_thread(_warm_up, svc)
+    for code, commands_ in COMMANDS.items():
         try:
-            await application.bot.set_my_commands(commands_, language_code=None if language == "id" else language)
+            await application.bot.set_my_commands(commands_, language_code=None if code == "id" else code)
         except TelegramError as exc:  # commands are a convenience: never a reason not to start
             logger.warning("could not set the command list (%s)", exc)
     svc.watcher = asyncio.create_task(svc.live.watch(svc.settings.reload_interval), name="index-watcher")

@@ -62,6 +62,11 @@ def _ensure_seeded() -> None:
             _seeded = True
 
 
+def warm_up() -> None:
+    """Load langdetect's profiles now: they load lazily and would slow the first question."""
+    _detector_guess("Bagaimana cara mengurus klaim jaminan hari tua setelah berhenti bekerja?")
+
+
 def _detector_guess(text: str) -> tuple[str, float]:
     """langdetect's best language and its probability, or ("", 0) when it cannot tell."""
     _ensure_seeded()
