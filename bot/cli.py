@@ -38,6 +38,7 @@ settings (environment variables or .env):
   WEBHOOK_LISTEN, WEBHOOK_PORT   address of the webhook server (127.0.0.1:8443)
   INDEX_DIR, DATA_DIR     built index (var/index) and bot data: question log (var/data)
   LOG_LEVEL               INFO by default
+  ...and the load, rate-limit and inline settings: every one is listed in .env.example
 """
 
 
