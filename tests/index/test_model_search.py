@@ -26,7 +26,7 @@ def fixture_retriever(fixture_corpus: Path, real_encoder, tmp_path_factory) -> R
         ("apa itu JKP?", "JKP"),
         ("gmn cara klaim jht kalo resign", "JHT"),
         ("what is the old-age savings programme (JHT)?", "JHT"),
-        ("iuran bpjs kesehatan pekerja berapa persen", "JKN"),
+        ("iuran bpjs kesehatan kelas 3 brp", "JKN"),
     ],
 )
 def test_questions_find_their_programme_first_and_are_answered(fixture_retriever, question, program):
