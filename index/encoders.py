@@ -154,7 +154,7 @@ def load_encoder(name: str | None = None, cache_dir: Path | None = None) -> Enco
         return FakeEncoder()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    _limit_threads()
+    _set_threads(settings.embedding_threads)
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars on every start say nothing to an admin
@@ -172,8 +172,10 @@ def load_encoder(name: str | None = None, cache_dir: Path | None = None) -> Enco
     return SentenceTransformerEncoder(model, name)
 
 
-def _limit_threads() -> None:
-    """Use the machine's cores but no more: oversubscribed torch threads slow every query."""
+def _set_threads(threads: int) -> None:
+    """torch's intra-op threads: one per core by default, never more (oversubscribed threads
+    wait on each other); fewer leaves cores to the bot's event loop and to other processes."""
     import torch
 
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+    cores = os.cpu_count() or 1
+    torch.set_num_threads(min(threads, cores) if threads > 0 else cores)

@@ -24,6 +24,7 @@ class IndexSettings(BaseSettings):
     # any other value is a sentence-transformers model name or path.
     embedding_model: str = DEFAULT_MODEL
     model_cache_dir: Path | None = None  # default: DATA_DIR/models
+    embedding_threads: int = 0  # torch threads for encoding; 0: one per core
     log_level: str = "INFO"
 
     @field_validator("model_cache_dir", mode="before")
