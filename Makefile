@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-INDEX_DIR ?= $(shell $(PY) -c "from index.settings import get_index_settings as s; print(s().index_dir)" 2>/dev/null || echo var/index)
 E2E_DIR := tests/e2e
 
 .PHONY: run test test-quick index bench e2e-deps clean

@@ -171,7 +171,7 @@ def write_result(name: str, data: dict[str, Any], path: Path | None = None) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "benchmark": name,
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         **data,
     }
@@ -182,6 +182,7 @@ def write_result(name: str, data: dict[str, Any], path: Path | None = None) -> P
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """A Markdown table of `rows` restricted to `columns`; missing cells stay blank."""
+
     def cell(value: Any) -> str:
         if isinstance(value, float):
             return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
