@@ -14,7 +14,7 @@ import numpy as np
 HNSW_THRESHOLD = 50_000  # passages; above this "auto" builds HNSW
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 96
+HNSW_EF_SEARCH = 128  # at least the candidates asked for: FAISS does not raise it to k
 
 
 class DenseIndex:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from index.encoders import Encoder, load_encoder
@@ -54,6 +55,9 @@ class Retriever:
                 raise IndexLoadError(f"cannot load the index's model {model!r}: {exc}") from exc
         elif encoder.name != model:
             raise IndexLoadError(f"index at {index_dir} was built with {model!r}, not {encoder.name!r}: rebuild it")
+        # One query at a time: FAISS's OpenMP threads cost 3-5x per single search (bench/scale.py);
+        # concurrency comes from the callers' threads instead.
+        faiss.omp_set_num_threads(1)
         if encoder.dimension != stored.manifest.get("dimension"):
             raise IndexLoadError(f"model {model!r} gives {encoder.dimension} dimensions, the index has {stored.manifest.get('dimension')}")
         return cls(stored, encoder, index_dir)
@@ -106,9 +110,9 @@ class Retriever:
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
-        n_lex = min(n, len(bm25))
-        lex_ids = np.argpartition(-bm25, n_lex - 1)[:n_lex]
-        lex_ids = lex_ids[bm25[lex_ids] > 0]
+        lex_ids = np.flatnonzero(bm25 > 0)  # most passages share no term: select among the rest
+        if len(lex_ids) > n:
+            lex_ids = lex_ids[np.argpartition(bm25[lex_ids], len(lex_ids) - n)[len(lex_ids) - n :]]
         ids = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids])
 
