@@ -25,7 +25,7 @@ from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_emb
 logger = logging.getLogger(__name__)
 
 # Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: short intros open the following subsection
 BATCH = 32
 
 

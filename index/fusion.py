@@ -15,7 +15,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class FusionParams:
-    lexical_weight: float = 0.35  # share of BM25 in the fused score (bench/retrieval.py)
+    lexical_weight: float = 0.3  # share of BM25 in the fused score (bench/retrieval.py)
     candidates: int = 100  # taken from each side before fusing
     # Dense cosine mapped to [0, 1] between these two values for the confidence.
     dense_floor: float = 0.80

@@ -126,12 +126,13 @@ def _pack(blocks: list[_Block]) -> Iterator[_Block]:
             current = block
             continue
         same_section = block.headings == current.headings
+        # A short intro above a subsection is no quote on its own: it opens the subsection instead.
+        opens_subsection = block.headings[: len(current.headings)] == current.headings
         joined = word_count(current.text) + word_count(block.text)
-        small = word_count(current.text) < MIN_WORDS or (
-            block.text.startswith("• ") and joined <= MAX_WORDS * 0.75
-        )
-        if same_section and small and joined <= MAX_WORDS:
-            current = _Block(current.text + "\n" + block.text, current.headings)
+        tiny = word_count(current.text) < MIN_WORDS
+        small = tiny or word_count(block.text) < MIN_WORDS or (block.text.startswith("• ") and joined <= MAX_WORDS * 0.75)
+        if joined <= MAX_WORDS and ((same_section and small) or (tiny and opens_subsection)):
+            current = _Block(current.text + "\n" + block.text, block.headings)
         else:
             yield current
             current = block

@@ -85,18 +85,33 @@ def test_sentences_lose_no_text(seed):
     assert " ".join(split_sentences(text)).split() == text.split()
 
 
+def _words(label: str, n: int = MIN_WORDS) -> str:
+    return " ".join(f"{label}{i}" for i in range(n)) + "."
+
+
 def test_heading_path_and_title_carried():
-    body = "# Judul dokumen\n\nPembuka.\n\n## Iuran\n\nTeks iuran.\n\n### Kelas 3\n\nTeks kelas tiga.\n\n## Klaim\n\nTeks klaim."
+    pembuka, iuran, kelas, klaim = (_words(w) for w in ("pembuka", "iuran", "kelas", "klaim"))
+    body = f"# Judul dokumen\n\n{pembuka}\n\n## Iuran\n\n{iuran}\n\n### Kelas 3\n\n{kelas}\n\n## Klaim\n\n{klaim}"
     passages = split_document(_doc(body))
     assert [(p.headings, p.text) for p in passages] == [
-        ((), "Pembuka."),
-        (("Iuran",), "Teks iuran."),
-        (("Iuran", "Kelas 3"), "Teks kelas tiga."),
-        (("Klaim",), "Teks klaim."),
+        ((), pembuka),
+        (("Iuran",), iuran),
+        (("Iuran", "Kelas 3"), kelas),
+        (("Klaim",), klaim),
     ]
     assert all(p.title == "Judul dokumen" for p in passages)
     assert passages[2].context == "Judul dokumen › Iuran › Kelas 3"
-    assert embedding_text(passages[2]) == "Judul dokumen › Iuran › Kelas 3\nTeks kelas tiga."
+    assert embedding_text(passages[2]) == f"Judul dokumen › Iuran › Kelas 3\n{kelas}"
+
+
+def test_a_short_intro_opens_the_subsection_below_it_but_not_a_sibling():
+    intro, first, tail, sibling = "Pembuka singkat.", _words("isi"), "Penutup singkat.", _words("lain")
+    body = f"# Judul dokumen\n\n{intro}\n\n## Bagian satu\n\n{first}\n\n{tail}\n\n## Bagian dua\n\n{sibling}"
+    passages = split_document(_doc(body))
+    assert [(p.headings, p.text) for p in passages] == [
+        (("Bagian satu",), f"{intro}\n{first}\n{tail}"),
+        (("Bagian dua",), sibling),
+    ]
 
 
 def test_document_metadata_copied_to_passages():
