@@ -80,12 +80,20 @@ class QueryBatcher:
         done: Future = Future()
         with self._cond:
             self._pending.append((text, done))
-            while self._busy and not done.done():
-                self._cond.wait()
-            if done.done():
-                return done.result()
-            self._busy = True
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+        # Lead batches until this caller's own question is answered: with more than max_batch
+        # waiting, the batch a caller encodes need not contain its own question.
+        while not done.done():
+            with self._cond:
+                while self._busy and not done.done():
+                    self._cond.wait()
+                if done.done():
+                    break
+                self._busy = True
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            self._run(batch)
+        return done.result()
+
+    def _run(self, batch: list[tuple[str, Future]]) -> None:
         try:
             vectors = self._encode([t for t, _ in batch])
             for (_, future), vector in zip(batch, vectors):
@@ -98,7 +106,6 @@ class QueryBatcher:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
-        return done.result()
 
 
 class SentenceTransformerEncoder:

@@ -18,7 +18,7 @@ class SlowEncode:
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         self.batches.append(list(texts))
-        time.sleep(0.02)
+        time.sleep(0.005)
         return self.fake.encode_queries(texts)
 
 
@@ -30,11 +30,12 @@ def run_threads(batcher, texts):
         start.wait()
         results[text] = batcher(text)
 
-    threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
+    threads = [threading.Thread(target=ask, args=(t,), daemon=True) for t in texts]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=10)
+    assert not any(t.is_alive() for t in threads), "a caller never got its vector"
     return results
 
 
@@ -62,6 +63,15 @@ def test_batches_respect_the_maximum_size():
     encode = SlowEncode()
     run_threads(QueryBatcher(encode, max_batch=4), [f"q{i}" for i in range(20)])
     assert max(len(b) for b in encode.batches) <= 4
+
+
+def test_every_caller_is_answered_when_more_wait_than_one_batch_holds():
+    """A caller that leads a batch without its own question must still get its answer."""
+    for round_ in range(30):
+        encode = SlowEncode()
+        texts = [f"r{round_}q{i}" for i in range(12)]
+        results = run_threads(QueryBatcher(encode, max_batch=2), texts)
+        assert sorted(results) == sorted(texts)
 
 
 def test_a_failing_encode_reaches_every_caller_of_that_batch_and_the_batcher_recovers():
