@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-MAX_QUERY_CHARS = 1000
-WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/  # longer questions are cut: the first sentences carry the question
+MAX_QUERY_CHARS = 1000  # longer questions are cut: the first sentences carry the question
+WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
