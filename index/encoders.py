@@ -78,19 +78,20 @@ class QueryBatcher:
 
     def __call__(self, text: str) -> np.ndarray:
         done: Future = Future()
+        mine = (text, done)
         with self._cond:
-            self._pending.append((text, done))
-        # Lead batches until this caller's own question is answered: with more than max_batch
-        # waiting, the batch a caller encodes need not contain its own question.
-        while not done.done():
-            with self._cond:
-                while self._busy and not done.done():
-                    self._cond.wait()
-                if done.done():
-                    break
-                self._busy = True
-                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-            self._run(batch)
+            self._pending.append(mine)
+            while self._busy and not done.done():
+                self._cond.wait()
+            if done.done():
+                return done.result()
+            self._busy = True
+            # The leader's own question goes first: with more callers waiting than one batch
+            # holds, a batch without it would leave this caller waiting with nobody to lead.
+            self._pending.remove(mine)
+            batch = [mine, *self._pending[: self._max_batch - 1]]
+            del self._pending[: self._max_batch - 1]
+        self._run(batch)
         return done.result()
 
     def _run(self, batch: list[tuple[str, Future]]) -> None:
