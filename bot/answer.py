@@ -6,7 +6,8 @@ The one path shared by Telegram (private chats, groups, buttons) and the console
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from bot.language import detect_language, is_supported
 from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, no_answer_reply
@@ -43,14 +44,27 @@ class Answer:
             "reply": self.reply.plain,
         }
 
+    def unlogged(self) -> Answer:
+        """The same answer for when the question could not be logged: a refusal then does not say it was noted."""
+        if self.result.answered:
+            return self
+        framing, preface = _framing(self.language)
+        return replace(self, reply=no_answer_reply(self.question, framing, self.suggestions, preface, logged=False))
+
     def _scores(self) -> list[float]:
         by_id = {h.passage.id: h.score for h in self.result.hits}
         return [by_id.get(p.id, 0.0) for p in self.reply.passages]
 
 
 def clean_question(text: str) -> str:
-    """The question as searched and logged: trimmed, whitespace collapsed, length capped."""
-    return " ".join((text or "").split())[:MAX_QUESTION_CHARS]
+    """The question as searched and logged: printable text only, whitespace collapsed, length capped.
+
+    Control characters (terminal escapes included) and lone surrogates (invalid UTF-8 read from
+    a console) are dropped, so nothing a user typed can act on a terminal or break an encoder.
+    """
+    text = (text or "")[: MAX_QUESTION_CHARS * 4].encode("utf-8", "replace").decode("utf-8")
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
 
 
 def topics(retriever: Retriever) -> list[tuple[str, str]]:
@@ -66,18 +80,28 @@ def nearby_topics(retriever: Retriever, result: SearchResult) -> tuple[tuple[str
     return tuple((code, labels[code]) for code in codes[:MAX_SUGGESTIONS])
 
 
-def answer_question(retriever: Retriever, question: str, *, passages: int = 3, language: str | None = None) -> Answer:
-    """Detect the language, search, and render the reply (blocking: call it off the event loop)."""
+def _framing(language: str) -> tuple[str, str]:
+    """The language replies are framed in, and the bilingual note for unsupported languages."""
+    return (language, "") if is_supported(language) else ("id", t("other_language", "id"))
+
+
+def answer_question(
+    retriever: Retriever, question: str, *, passages: int = 3, language: str | None = None, logged: bool = True
+) -> Answer:
+    """Detect the language, search, and render the reply (blocking: call it off the event loop).
+
+    `logged`: whether the caller stores the question (a refusal then says it was noted).
+    """
     question = clean_question(question)
     language = language or detect_language(question)
     result = retriever.search(question, k=SEARCH_K)
-    framing, preface = (language, "") if is_supported(language) else ("id", t("other_language", "id"))
+    framing, preface = _framing(language)
     if result.answered:
         reply = answer_reply(question, framing, result, limit=passages, preface=preface)
         shown = len(reply.passages)
         return Answer(question, language, result, reply, more_from=shown if len(result.hits) > shown else None)
     suggestions = nearby_topics(retriever, result)
-    return Answer(question, language, result, no_answer_reply(question, framing, suggestions, preface), suggestions)
+    return Answer(question, language, result, no_answer_reply(question, framing, suggestions, preface, logged=logged), suggestions)
 
 
 def more_answers(retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3) -> Answer | None:

@@ -23,7 +23,7 @@ from telegram.request import BaseRequest
 
 from bot import language
 from bot.handlers import buttons, commands, errors, inline, messages
-from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC
+from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
 from bot.services import KEY, Services
@@ -155,6 +155,7 @@ def build_application(
         live=live,
         store=store,
         limiter=UserRateLimit(settings.user_rate_limit, settings.user_rate_window),
+        seal=Seal(store.secret("callback-data")),
     )
     register_handlers(application)
     return application

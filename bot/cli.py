@@ -67,7 +67,7 @@ def _live_index(settings: Settings) -> LiveIndex:
 
 def print_answer(live: LiveIndex, settings: Settings, question: str, as_json: bool) -> None:
     """Answer one question on stdout, as the private chat would get it (or as JSON)."""
-    answer = answer_question(live.retriever, question, passages=settings.answer_passages)
+    answer = answer_question(live.retriever, question, passages=settings.answer_passages, logged=False)
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:

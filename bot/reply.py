@@ -234,11 +234,15 @@ def passage_reply(question: str, language: str, hit: Hit) -> Reply:
 
 
 def no_answer_reply(
-    question: str, language: str, topics: Sequence[tuple[str, str]] = (), preface: str = ""
+    question: str, language: str, topics: Sequence[tuple[str, str]] = (), preface: str = "", *, logged: bool = True
 ) -> Reply:
-    """The honest "not found" message, pointing to nearby topics and the official channels."""
+    """The honest "not found" message, pointing to nearby topics and the official channels.
+
+    It says the question was noted for the maintainers only when it was (`logged`).
+    """
     parts = [preface] if preface else []
-    parts.append(t("no_answer", language, question=_echo(question)))
+    lead = t("no_answer", language, question=_echo(question))
+    parts.append(f"{lead} {t('no_answer_logged', language)}" if logged else lead)
     if topics:
         parts.append(t("no_answer_topics", language))
     parts.append(t("no_answer_channels", language, channels=channels_html((), language)))

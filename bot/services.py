@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
+from bot.keyboards import Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
 from bot.settings import Settings
@@ -18,12 +19,13 @@ KEY = "services"
 
 @dataclass
 class Services:
-    """Settings, the live index, the question store and the per-user limit of one bot."""
+    """Settings, the live index, the question store, the per-user limit and the button seal of one bot."""
 
     settings: Settings
     live: LiveIndex
     store: Store
     limiter: UserRateLimit
+    seal: Seal  # signs and checks the callback data of buttons
     watcher: asyncio.Task | None = None
     # Inline results for an empty query, per language, with the retriever they were made from.
     inline_topics: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)

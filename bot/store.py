@@ -6,6 +6,8 @@ can be shown to an admin without exposing who asked or their NIK or phone number
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import sqlite3
 import threading
@@ -89,6 +91,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def secret(self, purpose: str) -> bytes:
+        """A key for `purpose`, derived from the installation's secret salt (never stored)."""
+        return hmac.new(self._salt, purpose.encode(), hashlib.sha256).digest()
 
     def user_hash(self, user_id: int | None) -> str:
         """The stored form of a user id."""

@@ -22,8 +22,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "channels_joiner": " atau ",
         "no_answer": (
             "🤔 Maaf, saya belum menemukan jawaban yang cukup yakin untuk “<i>{question}</i>” di sumber"
-            " yang saya punya. Pertanyaan ini sudah dicatat agar pengelola bisa melengkapinya."
+            " yang saya punya."
         ),
+        "no_answer_logged": "Pertanyaan ini sudah dicatat agar pengelola bisa melengkapinya.",
         "no_answer_topics": "Mungkin salah satu topik ini membantu:",
         "no_answer_channels": "Untuk jawaban pasti, hubungi {channels}.",
         "other_language": (
@@ -110,8 +111,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "channels_joiner": " or ",
         "no_answer": (
             "🤔 Sorry, I could not find a confident answer to “<i>{question}</i>” in my sources."
-            " The question has been logged so the maintainers can fill the gap."
         ),
+        "no_answer_logged": "The question has been logged so the maintainers can fill the gap.",
         "no_answer_topics": "Maybe one of these topics helps:",
         "no_answer_channels": "For a definite answer, contact {channels}.",
         "source_line": "📄 <b>{title}</b>{date}",

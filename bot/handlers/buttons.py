@@ -1,4 +1,8 @@
-"""Handlers for the buttons under answers: more quotes, feedback, sources, and topic buttons."""
+"""Handlers for the buttons under answers: more quotes, feedback, sources, and topic buttons.
+
+Every press is opened with the seal of the chat and user it was sent to (`keyboards.Seal`); a
+press that does not carry it gets the same "no longer available" notice as an expired one.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.answer import more_answers, topics
-from bot.handlers.messages import reply_to, respond, user_language
-from bot.keyboards import answer_keyboard, parse
+from bot.handlers.common import admitted, needs_index, opened, reply_to, signer, user_language
+from bot.handlers.messages import respond
+from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, answer_keyboard, number
 from bot.reply import sources_reply
 from bot.services import services
 from bot.texts import t
@@ -18,37 +23,39 @@ from bot.texts import t
 logger = logging.getLogger(__name__)
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+async def _expired(update: Update) -> None:
+    await update.callback_query.answer(t("expired", user_language(update)), show_alert=True)
 
 
+@needs_index
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"Jawaban lain": the next quotes for the same question, as a new message."""
     query = update.callback_query
-    _, fields = parse(query.data)
+    kind, fields = opened(update, context)
+    question_id, start = (number(fields[0]), number(fields[1])) if kind == MORE and len(fields) == 2 else (None, None)
+    if question_id is None or start is None:
+        await _expired(update)
+        return
+    if not await admitted(update, context):
+        return
     svc = services(context)
-    question_id, start = (_int(fields[0]), _int(fields[1])) if len(fields) == 2 else (None, None)
-    logged = await asyncio.to_thread(svc.store.question, question_id) if question_id is not None else None
-    retriever = svc.live.retriever
-    if logged is None or start is None:
-        await query.answer(t("expired", user_language(update)), show_alert=True)
+    logged = await asyncio.to_thread(svc.store.question, question_id)
+    if logged is None:
+        await _expired(update)
         return
-    if retriever is None:
-        await query.answer(t("maintenance", logged.language), show_alert=True)
-        return
-    answer = await asyncio.to_thread(more_answers, retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages)
+    answer = await asyncio.to_thread(more_answers, svc.live.retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages)
     if answer is None:
         await query.answer(t("no_more", logged.language))
         return
     await query.answer()
-    await reply_to(update, answer.reply, quote=True, reply_markup=answer_keyboard(question_id, answer))
+    await reply_to(update, answer.reply, quote=True, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
 
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """👍/👎: store the user's verdict on an answer and thank them."""
     query = update.callback_query
-    _, fields = parse(query.data)
-    question_id = _int(fields[0]) if len(fields) == 2 and fields[1] in ("+", "-") else None
+    kind, fields = opened(update, context)
+    question_id = number(fields[0]) if kind == FEEDBACK and len(fields) == 2 and fields[1] in ("+", "-") else None
     stored = False
     if question_id is not None:
         user = update.effective_user
@@ -56,33 +63,33 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(t("feedback_thanks" if stored else "expired", user_language(update)))
 
 
+@needs_index
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"Sumber": the details of the documents the quotes come from."""
-    query = update.callback_query
-    _, passage_ids = parse(query.data)
-    language = user_language(update)
-    retriever = services(context).live.retriever
-    if retriever is None or not passage_ids:
-        await query.answer(t("maintenance" if retriever is None else "expired", language), show_alert=True)
+    kind, passage_ids = opened(update, context)
+    if kind != SOURCES or not passage_ids:
+        await _expired(update)
         return
-    await query.answer()
-    await reply_to(update, sources_reply([retriever.passage(pid) for pid in passage_ids], language), quote=True)
+    if not await admitted(update, context):
+        return
+    retriever = services(context).live.retriever
+    await update.callback_query.answer()
+    await reply_to(update, sources_reply([retriever.passage(pid) for pid in passage_ids], user_language(update)), quote=True)
 
 
+@needs_index
 async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A topic button: answer "apa itu <topic>?" as if the user had asked it."""
-    query = update.callback_query
-    _, fields = parse(query.data)
-    retriever = services(context).live.retriever
-    labels = dict(topics(retriever)) if retriever else {}
-    if len(fields) != 2 or fields[1] not in labels:
-        await query.answer(t("expired", user_language(update)))
+    kind, fields = opened(update, context)
+    labels = dict(topics(services(context).live.retriever))
+    if kind != TOPIC or len(fields) != 2 or fields[1] not in labels:
+        await _expired(update)
         return
     language, code = fields
-    await query.answer()
+    await update.callback_query.answer()
     await respond(update, context, t("topic_question", language, label=labels[code]), language=language, quote=False)
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Buttons from older versions of the bot: just stop the spinner."""
+    """Buttons from older versions of the bot, or forged data: just stop the spinner."""
     await update.callback_query.answer()

@@ -11,7 +11,8 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.answer import topics as user_topics
-from bot.handlers.messages import reply_to, respond, user_language
+from bot.handlers.common import needs_index, reply_to, signer, user_language
+from bot.handlers.messages import respond
 from bot.keyboards import topic_buttons
 from bot.live_index import Reload
 from bot.reply import about_reply, format_timestamp, stats_reply, text_reply
@@ -49,25 +50,20 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, question)
 
 
+@needs_index
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the topics the index covers, as buttons that show quotes on each."""
     language = user_language(update)
     retriever = services(context).live.retriever
-    if retriever is None:
-        await reply_to(update, text_reply("maintenance", language))
-        return
-    keyboard = InlineKeyboardMarkup(topic_buttons(user_topics(retriever), language, per_row=2))
+    keyboard = InlineKeyboardMarkup(topic_buttons(user_topics(retriever), language, signer(update, context), per_row=2))
     await reply_to(update, text_reply("topics", language), reply_markup=keyboard)
 
 
+@needs_index
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the index holds and when it was built."""
-    language = user_language(update)
     retriever = services(context).live.retriever
-    if retriever is None:
-        await reply_to(update, text_reply("maintenance", language))
-        return
-    await reply_to(update, about_reply(retriever.manifest, user_topics(retriever), language))
+    await reply_to(update, about_reply(retriever.manifest, user_topics(retriever), user_language(update)))
 
 
 async def _refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -9,8 +9,9 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.handlers.messages import reply_to, user_language
+from bot.handlers.common import reply_to, user_language
 from bot.reply import text_reply
+from bot.texts import t
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +26,18 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure; tell a private-chat user something went wrong."""
+    """Log the failure; tell the user something went wrong (a private chat, or the button they pressed)."""
     error = context.error
     if isinstance(error, Forbidden):
         logger.warning("%s: the bot may not write there (%s)", describe(update), error.message)
         return
     logger.error("%s failed", describe(update), exc_info=error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        try:
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query:  # any press gets an answer, or its spinner never stops
+            await update.callback_query.answer(t("error", user_language(update)), show_alert=True)
+        elif update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
             await reply_to(update, text_reply("error", user_language(update)))
-        except TelegramError:
-            logger.warning("could not tell the user about the error")
+    except TelegramError:
+        logger.warning("could not tell the user about the error")

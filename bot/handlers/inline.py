@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.answer import answer_question, clean_question, topics
-from bot.handlers.messages import user_language
+from bot.handlers.common import user_language
 from bot.reply import Reply, emphasis_span, passage_reply, question_terms, shorten
 from bot.sending import NO_PREVIEW
 from bot.services import services
@@ -39,7 +39,7 @@ def snippet(question: str, hit: Hit) -> str:
 
 def question_results(retriever: Retriever, question: str) -> list[InlineQueryResultArticle]:
     """Up to ten quotes for a question, or one honest "no confident answer" result."""
-    answer = answer_question(retriever, question)
+    answer = answer_question(retriever, question, logged=False)  # inline queries are not logged
     if not answer.result.answered:
         return [
             InlineQueryResultArticle(

@@ -7,34 +7,16 @@ import html
 import logging
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.answer import Answer, answer_question
+from bot.handlers.common import admitted, reply_to, signer, user_language
 from bot.keyboards import answer_keyboard
-from bot.limits import Verdict
 from bot.privacy import mask_personal_data
-from bot.reply import Reply, text_reply
-from bot.sending import send_reply
+from bot.reply import text_reply
 from bot.services import services
-from bot.texts import ui_language
 
 logger = logging.getLogger(__name__)
-
-
-def user_language(update: Update) -> str:
-    """The language of the bot's own texts for this user, from their Telegram settings."""
-    return ui_language(update.effective_user.language_code if update.effective_user else None)
-
-
-async def reply_to(update: Update, reply: Reply, *, quote: bool | None = None, **kwargs: object) -> Message | None:
-    """Send `reply` into the update's chat; in groups it quotes the message it answers."""
-    message = update.effective_message
-    if message is None:
-        return None
-    if quote is None:
-        quote = message.chat.type != ChatType.PRIVATE
-    return await send_reply(message.reply_text, reply, do_quote=quote, **kwargs)
 
 
 def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> int | None:
@@ -57,14 +39,9 @@ def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, language: str | None = None, quote: bool | None = None) -> None:
     """Answer `question` in the update's chat: per-user limit, search off the event loop, log, send."""
+    if not await admitted(update, context):
+        return
     svc = services(context)
-    user = update.effective_user
-    verdict = svc.limiter.check(user.id if user else None)
-    if verdict is Verdict.DROP:
-        return
-    if verdict is Verdict.WARN:
-        await reply_to(update, text_reply("rate_limited", user_language(update), limit=svc.limiter.limit, window=int(svc.limiter.window)), quote=quote)
-        return
     retriever = svc.live.retriever
     if retriever is None:
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
@@ -76,12 +53,14 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
         return
     question_id = await asyncio.to_thread(_store_question, update, context, answer)
+    if question_id is None:
+        answer = answer.unlogged()  # never tell the user it was noted when it was not
     logger.info(
         "question %s (%s, %d chars): answered=%s confidence=%.2f",
         question_id, answer.language, len(answer.question), answer.result.answered, answer.result.confidence,
     )
     logger.debug("question %s text: %s", question_id, mask_personal_data(answer.question[:200]))
-    await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer))
+    await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

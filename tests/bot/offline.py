@@ -149,7 +149,15 @@ class Harness:
     async def text(self, text: str, **kwargs: Any) -> list[Call]:
         return await self.process({"message": message(text, **kwargs)})
 
-    async def press(self, data: str, *, chat: str = "private", user_id: int = 1001, language: str = "id") -> list[Call]:
+    def seal(self, data: str, *, chat: str = "private", user_id: int = 1001) -> str:
+        """`data` sealed as the bot seals buttons it sends to this chat and user."""
+        chat_id = user_id if chat == "private" else GROUP["id"]
+        return self.app.bot_data["services"].seal.signer(chat_id, user_id)(data)
+
+    async def press(self, data: str, *, chat: str = "private", user_id: int = 1001, language: str = "id", seal: bool = False) -> list[Call]:
+        """Press a button carrying `data` (as sent, or first sealed for this chat and user with `seal`)."""
+        if seal:
+            data = self.seal(data, chat=chat, user_id=user_id)
         query = {"id": str(next(_update_ids)), "from": user(user_id, language), "chat_instance": "42", "data": data, "message": bot_message(chat, user_id)}
         return await self.process({"callback_query": query})
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from telegram.constants import ParseMode
 
+from bot.texts import t
 from tests.bot.conftest import ADMIN_ID
 from tests.bot.offline import BOT, GROUP, assert_telegram_html, buttons, message, sends
 
@@ -186,7 +187,7 @@ async def test_more_answers_runs_out_politely(harness):
     # The fixture index has 6 passages: paging past them answers the callback with a notice.
     sent = await first_answer(harness)
     question_id = data_of(sent, "Jawaban lain").split(":")[1]
-    calls = await harness.press(f"m:{question_id}:99")
+    calls = await harness.press(f"m:{question_id}:99", seal=True)
     assert sends(calls) == []
     assert answer_calls(calls, "answerCallbackQuery")[0]["text"] == "Tidak ada kutipan lain untuk pertanyaan ini."
 
@@ -196,9 +197,9 @@ async def test_feedback_buttons_are_stored_once_per_user(harness):
     calls = await harness.press(data_of(sent, "👍"))
     assert answer_calls(calls, "answerCallbackQuery")[0]["text"].startswith("Terima kasih")
     await harness.press(data_of(sent, "👎"))  # the same user changes their mind
-    await harness.press(data_of(sent, "👍"), user_id=2002)
+    await harness.press(data_of(sent, "👍"), user_id=2002)  # another user may not vote on it
     stats = harness.app.bot_data["services"].store.stats()
-    assert (stats.helpful, stats.unhelpful) == (1, 1)
+    assert (stats.helpful, stats.unhelpful) == (0, 1)
 
 
 async def test_sources_button_shows_document_details(harness):
@@ -218,10 +219,56 @@ async def test_topic_button_answers_the_topic(harness):
     assert "<blockquote>" in answer["text"]
 
 
+ODD_DATA = ("m:999999:3", "m:x:y", "m:²:0", "m:99999999999999999999999:0", "f:999999:+", "f:1:?", "f:²:+",
+            "s:", "s:nosuchpassage", "t:id:NOPE", "zz:1", "", ":", "m::", "m:1:0:" + "x" * 30)
+
+
 async def test_stale_or_forged_buttons_do_not_crash(harness):
-    for data in ("m:999999:3", "m:x:y", "f:999999:+", "f:1:?", "s:", "s:nosuchpassage", "t:id:NOPE", "zz:1"):
-        calls = await harness.press(data)
-        assert answer_calls(calls, "answerCallbackQuery"), data  # the spinner always stops
+    for data in ODD_DATA:
+        for seal in (False, True):  # forged as sent, and as if sealed for this very user
+            calls = await harness.press(data, seal=seal and len(data) < 40)
+            answered = answer_calls(calls, "answerCallbackQuery")
+            assert answered, data  # the spinner always stops
+            assert answered[0].get("text") != t("error", "id"), data  # handled, not an exception
+            if not seal:
+                assert sends(calls) == [], data  # unsealed data is never acted on
+
+
+async def test_another_users_buttons_reveal_nothing(harness):
+    secret = "nama saya Siti, email siti@example.com, apa itu JKP?"
+    sent = only_send(await harness.text(secret, user_id=1001))
+    for label in ("Jawaban lain", "👍", "Sumber"):
+        calls = await harness.press(data_of(sent, label), user_id=6666)  # another user presses the same data
+        assert sends(calls) == [], label
+        (answered,) = answer_calls(calls, "answerCallbackQuery")
+        assert answered["text"] == t("expired", "id")
+        assert "Siti" not in str(calls)
+    # Forging the sequential id, or re-sealing it for oneself, gets nothing either.
+    question_id = data_of(sent, "Jawaban lain").split(":")[1]
+    for data in (f"m:{question_id}:0", f"m:{question_id}:1"):
+        calls = await harness.press(data, user_id=6666)
+        assert sends(calls) == [] and "Siti" not in str(calls)
+    stats = harness.app.bot_data["services"].store.stats()
+    assert (stats.helpful, stats.unhelpful) == (0, 0)  # nobody voted on her answer
+
+
+async def test_buttons_of_one_chat_do_not_work_in_another(harness):
+    sent = only_send(await harness.text("apa itu JKP?", user_id=1001))
+    calls = await harness.press(data_of(sent, "Jawaban lain"), chat="group", user_id=1001)
+    assert sends(calls) == []
+
+
+async def test_buttons_count_against_the_user_limit(harness):
+    # settings: 5 questions a minute. One question, then presses of "Jawaban lain" and "Sumber".
+    sent = await first_answer(harness)
+    more, sources = data_of(sent, "Jawaban lain"), data_of(sent, "Sumber")
+    sent_after = []
+    for i in range(10):
+        calls = await harness.press(more if i % 2 else sources)
+        sent_after += sends(calls)
+        assert answer_calls(calls, "answerCallbackQuery")  # every press gets an answer
+    assert len(sent_after) == 4  # 5 allowed in the window, the question took one
+    assert len(sends(await harness.text("apa itu JHT?"))) == 0  # and questions stay limited
 
 
 # -- inline mode -----------------------------------------------------------------------------
