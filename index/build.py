@@ -20,7 +20,7 @@ from index.errors import BuildError, IndexLoadError
 from index.lexical import LexicalIndex
 from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
-from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, write_index
+from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, verify, write_index
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ def corpus_hash(corpus_dir: Path) -> str:
 def is_up_to_date(corpus_dir: Path, index_dir: Path, model: str) -> bool:
     try:
         manifest = read_manifest(index_dir)
+        verify(index_dir, manifest)  # a damaged index is stale whatever its corpus hash says
     except IndexLoadError:
         return False
     return manifest.get("model") == model and manifest.get("corpus_hash") == corpus_hash(corpus_dir)

@@ -111,12 +111,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from index.store import read_manifest
+    from index.store import read_manifest, verify
 
     m = read_manifest(args.index)
     print(f"index      {args.index} -> {Path(args.index).resolve()}")
     for key in ("model", "dimension", "documents", "passages", "dense", "built_at", "corpus_hash"):
         print(f"{key:<10} {m.get(key)}")
+    verify(args.index, m)  # a damaged index is an error (exit 1), after what the manifest says
+    print(f"{'files':<10} {len(m['files'])}, checksums verified")
     return 0
 
 

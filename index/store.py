@@ -1,6 +1,7 @@
 """Step 6: the index on disk, a directory of plain files with a manifest (no pickle).
 
-    <index_dir>/manifest.json   format, model, dimension, counts, corpus hash, build time
+    <index_dir>/manifest.json   format, model, dimension, counts, corpus hash, build time, and
+                                the SHA-256 of every other file (checked on every load)
     <index_dir>/passages.jsonl  one passage a line, with the key of its embedding
     <index_dir>/documents.json  the documents' metadata (title, source, url, date, program)
     <index_dir>/dense.faiss     the FAISS index (its vectors are reused by the next build)
@@ -8,12 +9,16 @@
 
 `<index_dir>` is a symbolic link to one build under `.<name>.builds/`; a new build is written
 beside it and the link is replaced in one atomic rename, so a failed or killed build leaves the
-previous index in place and a running bot never sees half an index.
+previous index in place and a running bot never sees half an index. The first build over a
+plain directory swaps it for the link in one exchange (Linux `renameat2`), so even then there is
+no moment without an index.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -28,7 +33,7 @@ from index.errors import IndexLoadError
 from index.lexical import LexicalIndex
 from index.types import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest lists a checksum of every file
 MANIFEST = "manifest.json"
 KEEP_BUILDS = 2  # the current build and the one before it
 
@@ -68,8 +73,9 @@ def write_index(index_dir: Path, stored: StoredIndex) -> Path:
         (partial / "documents.json").write_text(json.dumps(stored.documents, ensure_ascii=False, indent=1), "utf-8")
         stored.dense.save(partial / "dense.faiss")
         stored.lexical.save(partial / "bm25")
+        manifest = {**stored.manifest, "files": checksums(partial)}
         # The manifest goes last: a directory without one is never a complete build.
-        (partial / MANIFEST).write_text(json.dumps(stored.manifest, ensure_ascii=False, indent=2), "utf-8")
+        (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
         os.replace(partial, final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -79,14 +85,58 @@ def write_index(index_dir: Path, stored: StoredIndex) -> Path:
     return final
 
 
+def checksums(directory: Path) -> dict[str, str]:
+    """SHA-256 of every file below `directory` except the manifest, by relative path."""
+    sums = {}
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST):
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        sums[path.relative_to(directory).as_posix()] = digest.hexdigest()
+    return sums
+
+
+def verify(index_dir: Path, manifest: dict) -> None:
+    """Raise IndexLoadError unless every file the manifest lists is there with its checksum."""
+    real = Path(index_dir).resolve()
+    expected = manifest.get("files")
+    if not isinstance(expected, dict) or not expected:
+        raise IndexLoadError(f"index at {index_dir} lists no file checksums: rebuild with `python -m index build`")
+    actual = checksums(real)
+    for name, digest in expected.items():
+        if name not in actual:
+            raise IndexLoadError(f"index at {index_dir} is corrupt: {name} is missing; rebuild with `python -m index build`")
+        if actual[name] != digest:
+            raise IndexLoadError(f"index at {index_dir} is corrupt: {name} does not match its checksum; rebuild with `python -m index build`")
+
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
 def _switch_link(index_dir: Path, target: Path) -> None:
-    if index_dir.exists() and not index_dir.is_symlink():
-        # An index directory from before links (or made by hand): keep it as an old build.
-        os.replace(index_dir, _builds_dir(index_dir) / f"moved-{target.name}")
     tmp_link = index_dir.parent / f".{index_dir.name}.link-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(os.path.relpath(target, index_dir.parent))
+    if index_dir.exists() and not index_dir.is_symlink():
+        # An index directory from before links (or made by hand): swap it for the link in one
+        # step where the system can, then keep it as an old build.
+        old_home = _builds_dir(index_dir) / f"moved-{target.name}"
+        if _exchange(tmp_link, index_dir):
+            os.replace(tmp_link, old_home)
+            return
+        os.replace(index_dir, old_home)
     os.replace(tmp_link, index_dir)
 
 
@@ -127,6 +177,7 @@ def read_index(index_dir: Path) -> StoredIndex:
     """Load a built index, checking that its parts agree with the manifest."""
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
+    verify(index_dir, manifest)
     real = index_dir.resolve()
     try:
         passages, keys = [], []

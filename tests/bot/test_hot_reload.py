@@ -70,6 +70,19 @@ def test_broken_or_vanished_index_keeps_the_old_one_serving(own_index: Path, cor
     assert live.reload_if_changed() is Reload.RELOADED
 
 
+def test_a_build_damaged_after_writing_is_not_served(own_index: Path, corpus: Path):
+    # Rotated passages still load, and would quote the wrong passage for every question.
+    live = LiveIndex(own_index, encoder=FakeEncoder())
+    serving = live.load()
+    add_new_section(corpus)
+    build_index(corpus, own_index, encoder=FakeEncoder())
+    passages = own_index.resolve() / "passages.jsonl"
+    lines = passages.read_text("utf-8").splitlines(keepends=True)
+    passages.write_text("".join(lines[1:] + lines[:1]), "utf-8")
+    assert live.reload_if_changed() is Reload.FAILED
+    assert live.retriever is serving and "corrupt" in live.last_error
+
+
 async def test_running_bot_serves_the_rebuilt_index_without_failing_questions(harness, corpus: Path, settings: Settings):
     live = harness.app.bot_data["services"].live
     before = live.retriever

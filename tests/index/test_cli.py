@@ -166,3 +166,12 @@ def test_bad_regex_in_eval_file_fails_in_one_line(built, capsys, tmp_path):
     cases = tmp_path / "cases.tsv"
     cases.write_text("apa itu jkp\t(tidak ditutup\n", "utf-8")
     _one_line_error(capsys, main(["eval", "--index", str(built[1]), str(cases)]))
+
+
+def test_info_fails_on_a_damaged_index(built, capsys):
+    _, index = built
+    passages = index.resolve() / "passages.jsonl"
+    lines = passages.read_text("utf-8").splitlines(keepends=True)
+    passages.write_text("".join(lines[1:] + lines[:1]), "utf-8")  # still loadable, but wrong
+    assert main(["info", "--index", str(index)]) == 1
+    assert "corrupt" in capsys.readouterr().err

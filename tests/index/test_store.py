@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -226,3 +227,55 @@ def test_reusable_embeddings_only_for_the_same_model(fixture_index):
     assert (reuse[first] == stored.dense.vectors([0])[0]).all()
     assert reusable_embeddings(fixture_index, "another-model") == {}
     assert reusable_embeddings(fixture_index.parent / "nowhere", "fake") == {}
+
+
+def _rotate_lines(path: Path) -> None:
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:] + lines[:1]), "utf-8")
+
+
+def _change_bm25_parameter(path: Path) -> None:
+    params = path / "bm25" / "params.index.json"
+    data = json.loads(params.read_text("utf-8"))
+    params.write_text(json.dumps({**data, "k1": 99.0}), "utf-8")
+
+
+LOADABLE_DAMAGE = {
+    "passages rotated by one line": lambda p: _rotate_lines(p / "passages.jsonl"),
+    "a BM25 parameter changed": _change_bm25_parameter,
+    "a document's source edited": lambda p: (p / "documents.json").write_text(
+        (p / "documents.json").read_text("utf-8").replace("PP No.", "PP Nomor", 1), "utf-8"
+    ),
+    "bm25 parameters missing": lambda p: (p / "bm25" / "params.index.json").unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", LOADABLE_DAMAGE.values(), ids=LOADABLE_DAMAGE.keys())
+def test_damage_that_still_loads_is_caught_by_the_checksums(broken_copy, damage):
+    damage(broken_copy)
+    with pytest.raises(IndexLoadError, match="corrupt"):
+        read_index(broken_copy)
+
+
+def test_an_index_without_checksums_is_refused(broken_copy):
+    _rewrite_manifest(broken_copy, files={})
+    with pytest.raises(IndexLoadError, match="checksums"):
+        read_index(broken_copy)
+
+
+def test_the_first_build_over_a_plain_directory_never_leaves_no_index(broken_copy, monkeypatch):
+    # `broken_copy` is a plain directory, as an index made before links (or by hand) is.
+    stored = read_index(broken_copy)
+    real_replace = os.replace
+    gaps = []
+
+    def watched_replace(src, dst):
+        real_replace(src, dst)
+        if not (broken_copy / MANIFEST).exists():
+            gaps.append((src, dst))
+
+    monkeypatch.setattr("index.store.os.replace", watched_replace)
+    write_index(broken_copy, stored)
+    assert gaps == []
+    assert broken_copy.is_symlink() and read_index(broken_copy).manifest["passages"] == stored.manifest["passages"]
+    assert any(p.name.startswith("moved-") for p in _builds(broken_copy))  # the old one is kept
