@@ -6,13 +6,13 @@ The one path shared by Telegram (private chats, groups, buttons) and the console
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.language import detect_language, is_supported
 from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, no_answer_reply
 from bot.texts import t
 from index import Retriever, SearchResult
+from index.normalize import printable
 
 SEARCH_K = 10  # hits fetched per question: the first page plus "Jawaban lain"
 MAX_QUESTION_CHARS = 2000  # longer messages are cut before detection and search
@@ -62,9 +62,7 @@ def clean_question(text: str) -> str:
     Control characters (terminal escapes included) and lone surrogates (invalid UTF-8 read from
     a console) are dropped, so nothing a user typed can act on a terminal or break an encoder.
     """
-    text = (text or "")[: MAX_QUESTION_CHARS * 4].encode("utf-8", "replace").decode("utf-8")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
-    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+    return " ".join(printable((text or "")[: MAX_QUESTION_CHARS * 4]).split())[:MAX_QUESTION_CHARS]
 
 
 def topics(retriever: Retriever) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from bot.logs import setup_logging
 from bot.reply import stats_reply
 from bot.settings import Settings
 from index import IndexLoadError
+from index.console import UserError, run
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ settings (environment variables or .env):
   LOG_LEVEL               INFO by default
   ...and the load, rate-limit and inline settings: every one is listed in .env.example
 """
-
-
-class UserError(Exception):
-    """A problem the user can fix, reported as one line."""
 
 
 def _settings() -> Settings:
@@ -212,10 +209,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return run(lambda: args.func(args))

@@ -8,14 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
-from index.errors import BuildError, IndexLoadError
+from index.console import UserError, run
+from index.normalize import printable
 from index.settings import get_index_settings
 
 logger = logging.getLogger(__name__)
-
-
-class CliError(Exception):
-    """A user mistake or a missing file: printed as one line, exit code 1."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,7 +87,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
             continue
         verdict = "answered" if result.answered else "no confident answer"
-        print(f"? {question}\n  {verdict} (confidence {result.confidence:.2f})")
+        print(f"? {printable(question)}\n  {verdict} (confidence {result.confidence:.2f})")
         for n, hit in enumerate(result.hits, 1):
             print(f"  {n}. [{hit.score:.2f}] {hit.passage.context}\n     {hit.passage.text[:300]}\n     — {hit.passage.source} {hit.passage.date or ''}")
         print(flush=True)
@@ -101,7 +98,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import evaluate, read_cases
 
     if not args.file.exists():
-        raise CliError(f"no such file: {args.file}")
+        raise UserError(f"no such file: {args.file}")
     retriever = _load(args.index)
     report = evaluate(read_cases(args.file), lambda q: retriever.search(q, k=10))
     for miss in report.misses:
@@ -126,7 +123,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from index.lint import lint_corpus
 
     if not args.corpus.is_dir():
-        raise CliError(f"corpus directory {args.corpus} does not exist")
+        raise UserError(f"corpus directory {args.corpus} does not exist")
     findings = lint_corpus(args.corpus)
     for finding in findings:
         print(finding)
@@ -139,16 +136,8 @@ COMMANDS = {"build": cmd_build, "search": cmd_search, "eval": cmd_eval, "info": 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    for name in ("bm25s", "pypdf"):  # their warnings repeat what the build reports per file
+        logging.getLogger(name).setLevel(logging.ERROR)
     level = logging.DEBUG if args.verbose else getattr(logging, get_index_settings().log_level.upper(), logging.INFO)
-    logging.basicConfig(level=max(level, logging.WARNING) if not args.verbose else level, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return COMMANDS[args.command](args)
-    except (CliError, BuildError, IndexLoadError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    logging.basicConfig(level=max(level, logging.WARNING) if not args.verbose else level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    return run(lambda: COMMANDS[args.command](args), expected=(ValueError,))

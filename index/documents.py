@@ -11,20 +11,25 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 from index.types import Document
 
 logger = logging.getLogger(__name__)
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+
 SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "txt", ".csv": "csv", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 SKIP_NAMES = {"readme.md", "license", "license.md"}  # docs about the corpus, not of it
 QUESTION_COLUMNS = ("question", "pertanyaan", "q")
 ANSWER_COLUMNS = ("answer", "jawaban", "a")
+MAX_TOKEN_CHARS = 1000  # longer than any word or link in a document meant for people
 
 
 class DocumentError(Exception):
@@ -37,28 +42,40 @@ class Problem:
     message: str
 
 
-def find_files(corpus_dir: Path) -> list[Path]:
-    """Corpus files below `corpus_dir`, recursively, in a stable order; hidden ones skipped."""
-    files = []
+def _candidates(corpus_dir: Path) -> Iterator[tuple[Path, str | None]]:
+    """Corpus files below `corpus_dir` in a stable order, each with the reason to refuse it (or None).
+
+    Hidden files and folders are passed over; a link that leads out of the corpus is refused, so
+    that nothing outside `corpus_dir` (say, a link to /etc/passwd) can become quotable.
+    """
+    root = corpus_dir.resolve()
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
         if any(part.startswith((".", "_")) for part in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in SUFFIXES and path.name.lower() not in SKIP_NAMES:
-            files.append(path)
-    return files
+        if not (path.is_file() and path.suffix.lower() in SUFFIXES and path.name.lower() not in SKIP_NAMES):
+            continue
+        outside = not path.resolve().is_relative_to(root)
+        yield path, "a link to a file outside the corpus: not read" if outside else None
+
+
+def find_files(corpus_dir: Path) -> list[Path]:
+    """The corpus files the build reads, recursively, in a stable order."""
+    return [path for path, refused in _candidates(corpus_dir) if refused is None]
 
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Every readable document, and a problem for each file that could not be read."""
+    """Every readable document, and a problem for each file that could not be read or was refused."""
     docs, problems = [], []
-    for path in find_files(corpus_dir):
+    for path, refused in _candidates(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
         try:
+            if refused:
+                raise DocumentError(refused)
             docs.append(read_document(path, rel))
         except DocumentError as exc:
             problems.append(Problem(rel, str(exc)))
-            logger.warning("skipped %s: %s", rel, exc)
+            logger.info("skipped %s: %s", rel, exc)  # callers report problems to the admin
     return docs, problems
 
 
@@ -66,14 +83,26 @@ def read_document(path: Path, rel: str) -> Document:
     kind = SUFFIXES[path.suffix.lower()]
     try:
         if kind == "pdf":
-            return _read_pdf(path, rel)
-        raw = path.read_bytes().decode("utf-8-sig")
+            return _checked(_read_pdf(path, rel))
+        data = path.read_bytes()
+        if b"\0" in data:
+            raise DocumentError("binary data (NUL bytes), not text")
+        raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise DocumentError(exc.strerror or str(exc)) from exc
     reader = {"md": _read_markdown, "txt": _read_text, "csv": _read_csv, "html": _read_html}[kind]
-    return reader(raw, rel)
+    return _checked(reader(raw, rel))
+
+
+def _checked(doc: Document) -> Document:
+    """Refuse text no worker could be quoted: an unbroken run longer than any word or link."""
+    texts = [doc.body, *(part for pair in doc.qa_pairs for part in pair)]
+    longest = max((len(word) for text in texts for word in text.split()), default=0)
+    if longest > MAX_TOKEN_CHARS:
+        raise DocumentError(f"a run of {longest} characters without a space: not text to quote")
+    return doc
 
 
 def _title_from_name(rel: str) -> str:
@@ -92,6 +121,8 @@ def _meta_document(meta: dict, body: str, rel: str, kind: str, **extra) -> Docum
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
+    if not isinstance(tags, (list, tuple)) or any(isinstance(t, (dict, list)) for t in tags):
+        raise DocumentError("tags must be a list of words, e.g. tags: [phk, pesangon]")
     title = _text(meta.get("title"))
     return Document(
         path=rel,
@@ -114,8 +145,12 @@ def _read_markdown(raw: str, rel: str) -> Document:
         post = frontmatter.loads(raw)
     except Exception as exc:  # yaml raises many types; all mean the same to an admin
         raise DocumentError(f"front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(post.metadata, dict):
-        raise DocumentError("front matter must be a mapping of fields")
+    if not post.metadata and _FRONT_MATTER.match(raw):
+        # python-frontmatter drops a front matter that is not a mapping (a YAML list, a bare
+        # string) without a word: read it again to tell the admin instead of indexing the file bare.
+        block = yaml.safe_load(_FRONT_MATTER.match(raw).group(1))
+        if block is not None and not isinstance(block, dict):
+            raise DocumentError("front matter must be a mapping of fields (title: ..., source: ...)")
     return _meta_document(post.metadata, post.content, rel, "md")
 
 
@@ -132,12 +167,15 @@ def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
 
 
 def _read_csv(raw: str, rel: str) -> Document:
-    reader = csv.DictReader(io.StringIO(raw))
-    header = reader.fieldnames or []
-    q_col, a_col = _pick(header, QUESTION_COLUMNS), _pick(header, ANSWER_COLUMNS)
-    if not q_col or not a_col:
-        raise DocumentError("a CSV FAQ needs a question column and an answer column")
-    rows = [row for row in reader if (row.get(q_col) or "").strip() and (row.get(a_col) or "").strip()]
+    try:
+        reader = csv.DictReader(io.StringIO(raw))
+        header = reader.fieldnames or []
+        q_col, a_col = _pick(header, QUESTION_COLUMNS), _pick(header, ANSWER_COLUMNS)
+        if not q_col or not a_col:
+            raise DocumentError("a CSV FAQ needs a question column and an answer column")
+        rows = [row for row in reader if (row.get(q_col) or "").strip() and (row.get(a_col) or "").strip()]
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise DocumentError(f"unreadable CSV: {exc}") from exc
     first = rows[0] if rows else {}
     meta = {k: first.get(_pick(header, (k,)) or "", "") for k in ("title", "source", "url", "date", "program")}
     pairs = tuple((row[q_col].strip(), row[a_col].strip()) for row in rows)

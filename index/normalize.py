@@ -72,6 +72,16 @@ def stem(word: str) -> str:
     return _stemmer().stem(word) or word
 
 
+def printable(text: str) -> str:
+    """`text` without control characters (terminal escapes included) or lone surrogates.
+
+    Lone surrogates are what Python makes of invalid UTF-8 in arguments; both would otherwise
+    break an encoder or act on the terminal that shows the text.
+    """
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")
+    return "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c for c in text)
+
+
 def clean(text: str) -> str:
     """Unicode-normalise, drop URLs and markup, collapse whitespace, cap the length."""
     text = unicodedata.normalize("NFKC", text or "")[: MAX_QUERY_CHARS * 4]

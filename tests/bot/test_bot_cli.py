@@ -196,3 +196,37 @@ def test_webhook_server_checks_the_secret_token_header(env, tmp_path):
         out, err = process.communicate(timeout=30)
         api.close()
     assert TOKEN not in out + err and secret not in out + err
+
+
+def _run_bytes(args: list[bytes], env: dict[str, str], cwd: Path, stdin: bytes = b"", shell_pipe: str = "") -> subprocess.CompletedProcess:
+    """Run `python -m bot` with raw byte arguments (and optionally piped into a shell command)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL")}
+    full_env.update(env, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    command = [sys.executable.encode(), b"-m", b"bot", *args]
+    if shell_pipe:
+        quoted = b" ".join(b"'" + part.replace(b"'", b"'\\''") + b"'" for part in command)
+        command = [b"/bin/sh", b"-c", quoted + b" | " + shell_pipe.encode()]
+    return subprocess.run(command, env=full_env, cwd=cwd, input=stdin, capture_output=True, timeout=120)
+
+
+def test_ask_into_a_pipe_closed_early_ends_quietly(env, tmp_path):
+    done = _run_bytes([b"ask", b"apa itu JKP?"], env, tmp_path, shell_pipe="head -c 1")
+    assert done.returncode == 0
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_invalid_utf8_and_terminal_escapes_are_neither_echoed_nor_fatal(env, tmp_path):
+    question = b"apa itu JKP \xff\xfe \x1b[31mmerah\x1b[0m \x07\x1b]0;judul\x07?"
+    done = _run_bytes([b"ask", question], env, tmp_path)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout
+    assert "Jaminan Kehilangan Pekerjaan".encode() in done.stdout
+    chat = _run_bytes([b"chat"], env, tmp_path, stdin=b"apa itu jkp \xff\xfe\n\x1b[2Jjht?\nkeluar\n")
+    assert chat.returncode == 0 and b"Traceback" not in chat.stderr, chat.stderr
+    assert b"\x1b" not in chat.stdout
+
+
+def test_the_console_does_not_claim_it_logged_a_question(in_process_env, capsys):
+    assert main(["ask", "resep rendang padang yang enak"]) == 0
+    out = capsys.readouterr().out
+    assert "Maaf" in out and "dicatat" not in out

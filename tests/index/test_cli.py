@@ -175,3 +175,10 @@ def test_info_fails_on_a_damaged_index(built, capsys):
     passages.write_text("".join(lines[1:] + lines[:1]), "utf-8")  # still loadable, but wrong
     assert main(["info", "--index", str(index)]) == 1
     assert "corrupt" in capsys.readouterr().err
+
+
+def test_build_reports_each_skipped_file_once(fake_model, make_corpus, tmp_path, capsys):
+    corpus = make_corpus({**{"rusak.md": "---\ntitle: X\ntags: 5\n---\nIsi."}, "jht.md": "---\ntitle: JHT\n---\nIuran Jaminan Hari Tua (JHT) 5,7% dari upah."})
+    assert main(["build", "--corpus", str(corpus), "--out", str(tmp_path / "index"), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("rusak.md") == 1, err

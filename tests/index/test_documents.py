@@ -147,3 +147,45 @@ def test_unreadable_files_become_problems(make_corpus, name, content, words):
 def test_pdf_without_text_layer_is_a_problem(make_corpus, make_pdf):
     _, problems = _by_path(make_corpus({"scan.pdf": make_pdf([])}))
     assert "no text layer" in problems["scan.pdf"]
+
+
+GOOD = "---\ntitle: Iuran JHT\nsource: PP No. 46 Tahun 2015\ndate: 2015-07-01\n---\nIuran Jaminan Hari Tua (JHT) sebesar 5,7% dari upah.\n"
+BAD_INPUT = {
+    "tags a number": ("tags.md", "---\ntitle: X\ntags: 5\n---\nIsi dokumen yang cukup.\n", "tags"),
+    "tags a mapping": ("tags2.md", "---\ntitle: X\ntags: {a: 1}\n---\nIsi dokumen yang cukup.\n", "tags"),
+    "front matter a YAML list": ("list.md", "---\n- title\n- source\n---\nIsi dokumen yang cukup.\n", "mapping"),
+    "a CSV field over the csv module's limit": ("faq.csv", "question,answer\napa?," + "a " * 70_000 + "\n", "CSV"),
+    "a file of NUL bytes": ("nul.md", b"\0" * 4096, "NUL"),
+    "NUL bytes inside text": ("nul.txt", b"Judul\nteks\0lain", "NUL"),
+    "one 5 MB token": ("token.txt", "Judul\n" + "x" * 5_000_000, "without a space"),
+}
+
+
+@pytest.mark.parametrize("name,content,words", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_is_skipped_with_a_one_line_reason(make_corpus, name, content, words):
+    docs, problems = load_corpus(make_corpus({"good.md": GOOD, name: content}))
+    assert [d.path for d in docs] == ["good.md"]
+    assert [p.path for p in problems] == [name]
+    assert words in problems[0].message and "\n" not in problems[0].message
+
+
+def test_a_link_out_of_the_corpus_is_refused(make_corpus, tmp_path):
+    secret = tmp_path / "outside" / "passwd.txt"
+    secret.parent.mkdir()
+    secret.write_text("root\nroot:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    corpus = make_corpus({"good.md": GOOD})
+    (corpus / "passwd.txt").symlink_to(secret)
+    (corpus / "inside.md").symlink_to(corpus / "good.md")  # a link within the corpus is fine
+    docs, problems = load_corpus(corpus)
+    assert sorted(d.path for d in docs) == ["good.md", "inside.md"]
+    assert [(p.path, "outside the corpus" in p.message) for p in problems] == [("passwd.txt", True)]
+    assert corpus / "passwd.txt" not in find_files(corpus)
+
+
+def test_a_build_goes_on_past_bad_input(make_corpus, tmp_path):
+    from index.build import build_index
+    from index.encoders import FakeEncoder
+
+    files = {"good.md": GOOD, **{name: content for name, content, _ in BAD_INPUT.values()}}
+    summary = build_index(make_corpus(files), tmp_path / "index", FakeEncoder())
+    assert summary.documents == 1 and len(summary.problems) == len(BAD_INPUT)
