@@ -172,6 +172,8 @@ def source_html(passage: Passage, language: str) -> str:
     host = urlsplit(passage.url or "").netloc.removeprefix("www.") or t("link_label", language)
     parts = [f"<i>{html.escape(shorten(passage.source, MAX_FIELD))}</i>" if passage.source else "", _link(passage.url, host)]
     second = " · ".join(p for p in parts if p)
+    if passage.superseded_by:  # an old rule is quoted only with a warning that it no longer applies
+        first = f"{t('superseded', language)}\n{first}"
     return f"{first}\n{second}" if second else first
 
 

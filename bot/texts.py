@@ -34,6 +34,7 @@ TEXTS: dict[str, dict[str, str]] = {
             " Indonesian documents. Contoh / example: <i>apa itu JKP?</i>"
         ),
         "source_line": "📄 <b>{title}</b>{date}",
+        "superseded": "⚠️ <b>Aturan lama</b>: sudah tidak berlaku, diganti aturan yang lebih baru.",
         "source_label": "Sumber",
         "link_label": "tautan",
         "button_more": "Jawaban lain",
@@ -116,6 +117,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_answer_topics": "Maybe one of these topics helps:",
         "no_answer_channels": "For a definite answer, contact {channels}.",
         "source_line": "📄 <b>{title}</b>{date}",
+        "superseded": "⚠️ <b>Old rule</b>: no longer in force, replaced by a newer rule.",
         "source_label": "Source",
         "link_label": "link",
         "button_more": "More answers",

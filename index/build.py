@@ -25,7 +25,7 @@ from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_emb
 logger = logging.getLogger(__name__)
 
 # Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
-PIPELINE_VERSION = 2  # 2: short intros open the following subsection
+PIPELINE_VERSION = 3  # 2: short intros open the following subsection; 3: checked, superseded_by
 BATCH = 32
 
 
@@ -132,7 +132,10 @@ def build_index(
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     doc_meta = [
-        {"path": d.path, "title": d.title, "source": d.source, "url": d.url, "date": d.date, "program": d.program, "tags": list(d.tags)}
+        {
+            "path": d.path, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
+            "checked": d.checked, "superseded_by": d.superseded_by, "program": d.program, "tags": list(d.tags),
+        }
         for d in documents
     ]
     write_index(out_dir, StoredIndex(manifest, passages, keys, doc_meta, dense, lexical))

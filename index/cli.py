@@ -46,8 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="what is built: model, passages, documents, build time")
     index_arg(i)
 
-    lint = sub.add_parser("lint", help="check the corpus: missing title/source/date, empty documents, duplicates")
+    lint = sub.add_parser("lint", help="check the corpus: missing fields, stale or superseded facts, empty documents, duplicates")
     lint.add_argument("--corpus", type=Path, default=settings.corpus_dir, help=f"corpus directory (default: {settings.corpus_dir})")
+    lint.add_argument(
+        "--max-age", type=int, default=settings.fact_max_age_days, metavar="DAYS",
+        help=f"warn about facts last checked over DAYS ago (default: {settings.fact_max_age_days}, FACT_MAX_AGE_DAYS; 0: no check)",
+    )
     return parser
 
 
@@ -124,7 +128,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
     if not args.corpus.is_dir():
         raise UserError(f"corpus directory {args.corpus} does not exist")
-    findings = lint_corpus(args.corpus)
+    findings = lint_corpus(args.corpus, max_age_days=args.max_age or None)
     for finding in findings:
         print(finding)
     print(f"{len(findings)} problem(s) in {args.corpus}" if findings else f"{args.corpus}: no problems")

@@ -133,6 +133,8 @@ def _meta_document(meta: dict, body: str, rel: str, kind: str, **extra) -> Docum
         url=_text(meta.get("url")) or None,
         date=_text(meta.get("date")) or None,
         date_note=_text(meta.get("date_note")),
+        checked=_text(meta.get("checked")) or None,
+        superseded_by=_text(meta.get("superseded_by")),
         program=_text(meta.get("program")).upper(),
         tags=tuple(_text(t) for t in tags if _text(t)),
         kind=kind,

@@ -165,6 +165,8 @@ def split_document(doc: Document) -> list[Passage]:
             date=doc.date,
             program=doc.program,
             doc=doc.path,
+            checked=doc.checked,
+            superseded_by=doc.superseded_by,
         )
         for block in blocks
         if block.text.strip()

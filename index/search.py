@@ -122,7 +122,7 @@ class Retriever:
         if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
         fused, lexical = fuse(found.cosines, found.bm25, params)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)[:k]
         hits = tuple(
             Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
             for i in order
@@ -130,6 +130,16 @@ class Retriever:
         best = hits[0]
         conf = confidence(best.dense, self._coverage(found.terms, best.passage), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+
+    def _current_first(self, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """`order` with the best passage of a rule in force first: an old rule is never the lead."""
+        passages = self._stored.passages
+        if len(order) == 0 or not passages[ids[order[0]]].superseded_by:
+            return order
+        current = next((n for n, i in enumerate(order) if not passages[ids[i]].superseded_by), None)
+        if current is None:
+            return order
+        return np.concatenate([order[current : current + 1], np.delete(order, current)])
 
     def _search(self, question: str, k: int) -> SearchResult:
         return self.rank(question, self.candidates(question), k)

@@ -25,6 +25,7 @@ class IndexSettings(BaseSettings):
     embedding_model: str = DEFAULT_MODEL
     model_cache_dir: Path | None = None  # default: DATA_DIR/models
     embedding_threads: int = 0  # torch threads for encoding; 0: one per core
+    fact_max_age_days: int = 365  # `index lint` warns about facts last checked longer ago
     log_level: str = "INFO"
 
     @field_validator("model_cache_dir", mode="before")

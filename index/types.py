@@ -14,8 +14,10 @@ class Document:
     body: str  # Markdown-ish text: "#" headings, blank-line paragraphs, "- " list items
     source: str = ""  # the regulation, official page or outlet the facts come from
     url: str | None = None
-    date: str | None = None  # ISO date the facts hold as of
+    date: str | None = None  # ISO date the facts took effect
     date_note: str = ""  # why there is no date, when the source gives none
+    checked: str | None = None  # ISO date the facts were last verified as in force
+    superseded_by: str = ""  # for an old rule: the corpus path of the document in force now
     program: str = ""
     tags: tuple[str, ...] = ()
     kind: str = "md"  # md, txt, csv, pdf, html
@@ -36,6 +38,8 @@ class Passage:
     date: str | None = None
     program: str = ""
     doc: str = ""  # Document.path
+    checked: str | None = None
+    superseded_by: str = ""  # set on passages of an old rule (see Document.superseded_by)
 
     @property
     def context(self) -> str:

@@ -119,8 +119,10 @@ def test_info(built, capsys):
 
 
 def test_lint(fake_model, make_corpus, capsys):
-    assert main(["lint", "--corpus", str(make_corpus())]) == 0
+    assert main(["lint", "--corpus", str(make_corpus()), "--max-age", "0"]) == 0
     assert "no problems" in capsys.readouterr().out
+    assert main(["lint", "--corpus", str(make_corpus())]) == 1  # the fixture's facts date from 2015-2021
+    assert "last checked" in capsys.readouterr().out
     broken = make_corpus({"rusak.md": "---\ntitle: [x\n---\nIsi."}, name="broken")
     assert main(["lint", "--corpus", str(broken)]) == 1
     out = capsys.readouterr().out

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.lint import lint_corpus
+from index.settings import IndexSettings
 
 REAL_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -93,5 +94,31 @@ def test_unreadable_file_is_a_finding(make_corpus):
 def test_the_project_corpus_is_clean():
     if not REAL_CORPUS.is_dir():
         pytest.skip(f"no corpus at {REAL_CORPUS}")
-    findings = lint_corpus(REAL_CORPUS)
+    findings = lint_corpus(REAL_CORPUS, max_age_days=IndexSettings(_env_file=None).fact_max_age_days)
     assert findings == [], "\n".join(map(str, findings))
+
+
+def test_a_superseded_rule_needs_its_successor(make_corpus):
+    old = COMPLETE.replace("source:", "superseded_by: jht-baru.md\nsource:")
+    messages = _messages(make_corpus({"jht-lama.md": old}))
+    assert messages == {"jht-lama.md": ["superseded_by names 'jht-baru.md', which is not a document of the corpus"]}
+    new = COMPLETE.replace("5,7%", "6%")  # made-up figure, only to differ from the old text
+    assert lint_corpus(make_corpus({"jht-lama.md": old, "jht-baru.md": new}, name="both")) == []
+
+
+def test_facts_not_checked_for_too_long_are_flagged(make_corpus):
+    import datetime as dt
+
+    checked = COMPLETE.replace("date:", "checked: 2026-11-01\ndate:").replace("Hari Tua", "Hari Tua (JHT)")
+    corpus = make_corpus({"jht.md": COMPLETE, "cek.md": checked})
+    today = dt.date(2026, 12, 1)
+    assert lint_corpus(corpus, today=today) == []  # no age check unless asked for
+    (finding,) = lint_corpus(corpus, max_age_days=365, today=today)
+    assert finding.path == "jht.md" and "2015-06-30" in finding.message
+    assert lint_corpus(corpus, max_age_days=365, today=dt.date(2016, 6, 1)) == []
+
+
+def test_dates_must_be_iso(make_corpus):
+    text = COMPLETE.replace("date: 2015-06-30", "date: 30 Juni 2015")
+    (messages,) = _messages(make_corpus({"jht.md": text})).values()
+    assert messages == ["date '30 Juni 2015' is not an ISO date (YYYY-MM-DD)"]
