@@ -22,6 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import language
+from bot.durable import DurableApplication, DurableQueue, updates_request
 from bot.handlers import buttons, commands, errors, inline, messages
 from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
@@ -31,6 +32,8 @@ from bot.settings import Settings
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
+
+HOUSEKEEPING_INTERVAL = 3600.0  # seconds between retention purges
 
 COMMANDS = {
     "id": [
@@ -69,8 +72,18 @@ def _warm_up(svc: Services) -> None:
         svc.live.retriever.search("apa itu JKP?")
 
 
+async def _housekeeping(svc: Services) -> None:
+    """Apply the retention setting now and every HOUSEKEEPING_INTERVAL seconds, forever (cancel to stop)."""
+    while True:
+        try:
+            await asyncio.to_thread(svc.store.purge, svc.settings.question_retention_days)
+        except Exception:  # housekeeping must outlive any surprise
+            logger.exception("housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_INTERVAL)
+
+
 async def _post_init(application: Application) -> None:
-    """Load the index if not yet loaded, advertise the commands, start the index watcher."""
+    """Load the index, advertise the commands, queue what a previous run left, start the background tasks."""
     svc: Services = application.bot_data[KEY]
     # asyncio's default pool has cpu_count + 4 threads (6 here): it capped the searches in flight,
     # and with them the query batches. Give every concurrent update a thread, plus some for the store.
@@ -84,17 +97,22 @@ async def _post_init(application: Application) -> None:
             await application.bot.set_my_commands(commands_, language_code=None if code == "id" else code)
         except TelegramError as exc:  # commands are a convenience: never a reason not to start
             logger.warning("could not set the command list (%s)", exc)
-    svc.watcher = asyncio.create_task(svc.live.watch(svc.settings.reload_interval), name="index-watcher")
+    if isinstance(application.update_queue, DurableQueue):
+        await application.update_queue.requeue_pending(application.bot)
+    svc.tasks = [
+        asyncio.create_task(svc.live.watch(svc.settings.reload_interval), name="index-watcher"),
+        asyncio.create_task(_housekeeping(svc), name="housekeeping"),
+    ]
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Stop the index watcher."""
+    """Stop the background tasks."""
     svc: Services = application.bot_data[KEY]
-    if svc.watcher is not None:
-        svc.watcher.cancel()
+    for task in svc.tasks:
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await svc.watcher
-        svc.watcher = None
+            await task
+    svc.tasks = []
 
 
 def register_handlers(application: Application) -> None:
@@ -137,6 +155,8 @@ def build_application(
     """The bot, ready for `run_polling`/`run_webhook` (or `process_update` in tests)."""
     builder = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(DurableQueue(store))
         .token(settings.token)
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(settings.concurrent_updates)
@@ -147,8 +167,9 @@ def build_application(
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=settings.send_rate_limit, max_retries=2)
         )
+    builder = builder.get_updates_request(updates_request(request))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
     application = builder.build()
     application.bot_data[KEY] = Services(
         settings=settings,

@@ -2,7 +2,8 @@
 
 httpx logs every request URL at INFO, and a Bot API URL contains the bot token; PTB's
 InvalidToken message quotes the token too. A filter on every handler replaces them, after
-network errors (expected, not bugs) are shortened to one line.
+network errors (expected, not bugs) are shortened to one line. The same filter masks personal
+data: at DEBUG, python-telegram-bot logs raw updates (names, texts, user ids).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.privacy import mask_log_text
+
 REDACTED = "[REDACTED]"
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler")
 # Any Bot API token shape, even one not configured here (e.g. from a pasted URL).
@@ -19,7 +22,7 @@ _TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
 
 
 class RedactSecrets(logging.Filter):
-    """Rewrites each record's message and traceback with the secrets replaced."""
+    """Rewrites each record's message and traceback with the secrets replaced and personal data masked."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -28,7 +31,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return _TOKEN_SHAPE.sub(REDACTED, text)
+        return mask_log_text(_TOKEN_SHAPE.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

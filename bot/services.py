@@ -26,7 +26,7 @@ class Services:
     store: Store
     limiter: UserRateLimit
     seal: Seal  # signs and checks the callback data of buttons
-    watcher: asyncio.Task | None = None
+    tasks: list[asyncio.Task] = field(default_factory=list)  # background tasks: index watcher, housekeeping
     # Inline results for an empty query, per language, with the retriever they were made from.
     inline_topics: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
 

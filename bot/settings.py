@@ -39,6 +39,8 @@ class Settings(IndexSettings):
     reload_interval: float = 2.0  # seconds between checks for a rebuilt index
     inline_cache_time: int = 30  # seconds Telegram may cache inline results
     inline_timeout: float = 2.5  # seconds an inline search may take before giving up
+    # Privacy
+    question_retention_days: int = 180  # logged questions and feedback older than this are deleted; 0 keeps them
 
     @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
     @classmethod

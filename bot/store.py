@@ -1,7 +1,10 @@
-"""The question log and feedback, in SQLite under DATA_DIR.
+"""The question log, feedback and the inbox of accepted updates, in SQLite under DATA_DIR.
 
-Only masked question text and keyed hashes of user ids are stored (see `privacy`), so the file
-can be shown to an admin without exposing who asked or their NIK or phone number.
+Only masked question text and keyed hashes of user ids are kept (see `privacy`), so the file
+can be shown to an admin without exposing who asked or their NIK or phone number. The one
+exception is the inbox: an update is stored as received from the moment it is accepted until
+it has been handled (seconds), so that a crash cannot lose it; then only its id is kept, for a
+day, so that Telegram's redelivery cannot answer it twice.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.privacy import hash_user_id, load_salt, mask_personal_data
@@ -20,6 +24,7 @@ from bot.privacy import hash_user_id, load_salt, mask_personal_data
 logger = logging.getLogger(__name__)
 
 MAX_STORED_CHARS = 1000
+INBOX_KEEP = timedelta(days=1)  # ids of handled updates are remembered this long (Telegram keeps updates 24 h)
 DATABASE_NAME = "bot.sqlite3"
 SALT_NAME = "user-id.salt"
 
@@ -36,6 +41,12 @@ CREATE TABLE IF NOT EXISTS questions (
     passage_ids TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS questions_answered ON questions (answered);
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    payload TEXT,
+    done INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS feedback (
     question_id INTEGER NOT NULL REFERENCES questions (id),
     user_hash TEXT NOT NULL,
@@ -79,9 +90,12 @@ class Store:
     """Thread-safe access to the bot's SQLite file (WAL mode, one shared connection)."""
 
     def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_NAME
         self._salt = load_salt(data_dir / SALT_NAME)
+        # Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -150,6 +164,40 @@ class Store:
                 (question_id, self.user_hash(user_id), 1 if helpful else -1, _now()),
             )
         return True
+
+    def accept(self, update_id: int, payload: str) -> bool:
+        """Store an update before it is acknowledged; False if it was seen before (handled or queued)."""
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, received_at, payload) VALUES (?, ?, ?)", (update_id, _now(), payload)
+            )
+        return cursor.rowcount == 1
+
+    def finish(self, update_id: int) -> None:
+        """Mark an update handled and drop its content."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE inbox SET done = 1, payload = NULL WHERE update_id = ?", (update_id,))
+
+    def pending(self) -> list[tuple[int, str]]:
+        """Updates accepted but never handled (the process died first), oldest first."""
+        with self._lock:
+            return self._db.execute("SELECT update_id, payload FROM inbox WHERE done = 0 ORDER BY update_id").fetchall()
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete questions (and their feedback) asked more than `older_than_days` ago (0 keeps them),
+        and the ids of handled updates older than INBOX_KEEP."""
+        inbox_cutoff = (datetime.now(timezone.utc) - INBOX_KEEP).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM inbox WHERE done = 1 AND received_at < ?", (inbox_cutoff,))
+        if older_than_days <= 0:
+            return 0
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM feedback WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)", (cutoff,))
+            deleted = self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        if deleted:
+            logger.info("retention: deleted %d questions older than %d days", deleted, older_than_days)
+        return deleted
 
     def stats(self, top: int = 10) -> Stats:
         """Counts of questions, answers and feedback, and the most frequent unanswered questions."""

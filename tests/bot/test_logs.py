@@ -29,3 +29,12 @@ def test_http_request_logs_are_quiet():
 
 def test_filter_keeps_other_text():
     assert RedactSecrets(["s3cr3t"]).redact("no secrets here: 5,7% iuran") == "no secrets here: 5,7% iuran"
+
+
+async def test_debug_logs_of_raw_updates_mask_personal_data(harness, capsys):
+    setup_logging("DEBUG", secrets=[])
+    await harness.text("nama saya Siti Aminah, email siti@example.com, NIK 3201234567890001, apa itu JKP?", user_id=987654321)
+    err = capsys.readouterr().err
+    assert "DEBUG" in err  # python-telegram-bot did log the update and the API calls
+    for personal in ("Siti", "siti@example.com", "3201234567890001", "987654321", "Budi"):
+        assert personal not in err, personal

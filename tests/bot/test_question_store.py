@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from bot.privacy import NIK_MASK, PHONE_MASK, hash_user_id, mask_personal_data
+from bot.privacy import DATE_MASK, EMAIL_MASK, NAME_MASK, NIK_MASK, PHONE_MASK, hash_user_id, mask_personal_data
 from bot.store import Store
 
 
@@ -19,6 +19,15 @@ from bot.store import Store
         ("kartu 0001234567890", "kartu [NOMOR]"),
         ("iuran Rp1.000.000.000 dan 5,7% dari upah", "iuran Rp1.000.000.000 dan 5,7% dari upah"),
         ("PP No. 37 Tahun 2021 Pasal 19", "PP No. 37 Tahun 2021 Pasal 19"),
+        ("email saya siti.aminah@example.co.id", f"email saya {EMAIL_MASK}"),
+        ("lahir 12-05-1990 di Bandung", f"lahir {DATE_MASK} di Bandung"),
+        ("tgl lahir 3 Agustus 1985", f"tgl lahir {DATE_MASK}"),
+        ("ttl 1990/05/12", f"ttl {DATE_MASK}"),
+        ("nama saya Siti Aminah mau klaim JHT", f"nama saya {NAME_MASK} mau klaim JHT"),
+        ("klaim a.n. Budi Santoso", f"klaim a.n. {NAME_MASK}"),
+        ("my name is John Smith and my JHT", f"my name is {NAME_MASK} and my JHT"),
+        ("berlaku 1 Maret 2026? iuran 5,7% dari Rp5.000.000", f"berlaku {DATE_MASK}? iuran 5,7% dari Rp5.000.000"),
+        ("i am confused about jht", "i am confused about jht"),
     ],
 )
 def test_masking(text, expected):
@@ -68,3 +77,23 @@ def test_feedback_and_stats(tmp_path):
     assert stats.top_unanswered == (("Resep rendang", 2), ("cuaca besok", 1))
     assert store.question(123456) is None
     store.close()
+
+
+def test_data_files_are_owner_only(tmp_path):
+    Store(tmp_path / "data").log_question(user_id=1, chat_type="private", language="id", question="x", answered=False, confidence=0.0)
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+    for path in (tmp_path / "data").iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_questions_older_than_the_retention_are_purged(tmp_path):
+    store = Store(tmp_path)
+    old = store.log_question(user_id=1, chat_type="private", language="id", question="lama", answered=True, confidence=0.9)
+    new = store.log_question(user_id=1, chat_type="private", language="id", question="baru", answered=True, confidence=0.9)
+    store.record_feedback(old, 1, True)
+    with store._db:
+        store._db.execute("UPDATE questions SET asked_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,))
+    assert store.purge(0) == 0 and store.question(old) is not None  # 0 keeps everything
+    assert store.purge(180) == 1
+    assert store.question(old) is None and store.question(new) is not None
+    assert store.stats().helpful == 0  # its feedback went with it
