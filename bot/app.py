@@ -23,7 +23,7 @@ from telegram.request import BaseRequest
 
 from bot import language
 from bot.durable import DurableApplication, DurableQueue, updates_request
-from bot.handlers import buttons, commands, errors, inline, messages
+from bot.handlers import buttons, commands, errors, hitung, inline, messages
 from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
@@ -38,6 +38,7 @@ HOUSEKEEPING_INTERVAL = 3600.0  # seconds between retention purges
 COMMANDS = {
     "id": [
         BotCommand("tanya", "Ajukan pertanyaan tentang BPJS"),
+        BotCommand("hitung", "Hitung iuran, JKP, denda JKN, klaim JHT"),
         BotCommand("topik", "Daftar topik"),
         BotCommand("tentang", "Isi indeks dan kapan dibangun"),
         BotCommand("help", "Cara bertanya"),
@@ -45,6 +46,7 @@ COMMANDS = {
     ],
     "en": [
         BotCommand("tanya", "Ask a question about BPJS"),
+        BotCommand("hitung", "Compute contributions and benefits"),
         BotCommand("topik", "Topics"),
         BotCommand("tentang", "What the index holds"),
         BotCommand("help", "How to ask"),
@@ -129,6 +131,7 @@ def register_handlers(application: Application) -> None:
             CommandHandler("tentang", commands.about, filters=new_message),
             CommandHandler("reload", commands.reload_index, filters=new_message),
             CommandHandler("stats", commands.stats, filters=new_message),
+            CommandHandler("hitung", hitung.hitung_command, filters=new_message),
             MessageHandler(filters.COMMAND & private & new_message, commands.unknown_command),
             MessageHandler(filters.TEXT & ~filters.COMMAND & private & new_message, messages.private_text),
             MessageHandler(filters.TEXT & ~filters.COMMAND & groups & new_message, messages.group_text),
@@ -137,6 +140,7 @@ def register_handlers(application: Application) -> None:
             CallbackQueryHandler(buttons.feedback, pattern=f"^{FEEDBACK}:"),
             CallbackQueryHandler(buttons.sources, pattern=f"^{SOURCES}:"),
             CallbackQueryHandler(buttons.topic, pattern=f"^{TOPIC}:"),
+            CallbackQueryHandler(hitung.hitung_button, pattern=f"^{hitung.HITUNG}:"),
             CallbackQueryHandler(buttons.unknown_button),
             InlineQueryHandler(inline.inline_query),
         ]

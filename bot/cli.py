@@ -173,6 +173,13 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hitung(args: argparse.Namespace) -> int:
+    """Compute contributions or benefits from the rates table, as Telegram does."""
+    from bot import hitung
+
+    return hitung.cmd_hitung(args, None if args.corpus else _settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -204,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=10, metavar="N", help="unanswered questions to list (default 10)")
     stats.add_argument("--english", action="store_true", help="print the labels in English")
     stats.set_defaults(func=cmd_stats)
+
+    from bot.hitung import add_arguments as hitung_arguments
+
+    hitung = commands.add_parser("hitung", help='compute from the rates table, as Telegram does: "gaji 6 juta", "kelas 2 4 orang"')
+    hitung_arguments(hitung)
+    hitung.set_defaults(func=cmd_hitung)
     return parser
 
 

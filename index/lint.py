@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.documents import load_corpus
+from index.hitung import rates_path, validate_rates
 from index.passages import split_document
 from index.types import Document
 
@@ -87,4 +88,6 @@ def lint_corpus(corpus_dir: Path, *, max_age_days: int | None = None, today: dt.
     for places in seen.values():
         if len(places) > 1:
             findings.append(Finding(places[0], f"duplicate passage, also in {', '.join(sorted(set(places[1:])))}"))
+    if rates_path(Path(corpus_dir)).is_file():  # the Hitung rates table: sourced, dated, no overlapping periods
+        findings += [Finding(f.path, f.message) for f in validate_rates(Path(corpus_dir))]
     return sorted(findings, key=lambda f: (f.path, f.message))

@@ -51,6 +51,7 @@ class StoredIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     path: Path = field(default=Path("."))
+    extra_files: dict[str, bytes] = field(default_factory=dict)  # shipped as they are, e.g. tarif.yaml
 
 
 def _builds_dir(index_dir: Path) -> Path:
@@ -73,6 +74,8 @@ def write_index(index_dir: Path, stored: StoredIndex) -> Path:
         (partial / "documents.json").write_text(json.dumps(stored.documents, ensure_ascii=False, indent=1), "utf-8")
         stored.dense.save(partial / "dense.faiss")
         stored.lexical.save(partial / "bm25")
+        for name, data in stored.extra_files.items():
+            (partial / name).write_bytes(data)
         manifest = {**stored.manifest, "files": checksums(partial)}
         # The manifest goes last: a directory without one is never a complete build.
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.answer import Answer, answer_question
 from bot.handlers.common import admitted, reply_to, signer, user_language
+from bot.handlers.hitung import answer_numeric
 from bot.keyboards import answer_keyboard
 from bot.privacy import mask_personal_data
 from bot.reply import text_reply
@@ -38,7 +39,13 @@ def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: 
 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, language: str | None = None, quote: bool | None = None) -> None:
-    """Answer `question` in the update's chat: per-user limit, search off the event loop, log, send."""
+    """Answer `question` in the update's chat: per-user limit, search off the event loop, log, send.
+
+    A question that carries numbers and asks for a sum (or the number a /hitung step waits for)
+    is computed instead (`bot/handlers/hitung.py`); everything else is searched and quoted.
+    """
+    if await answer_numeric(update, context, question, quote=quote):
+        return
     if not await admitted(update, context):
         return
     svc = services(context)

@@ -1,0 +1,211 @@
+"""Handlers for Hitung: `/hitung` with a guided flow, and numeric questions answered before the search.
+
+`/hitung` alone shows sealed buttons (what to compute); a press asks for the number as the next
+message, remembered in `context.user_data` for a few minutes. `/hitung <text>` and natural
+questions that carry numbers ("gaji 6 juta potong bpjs berapa?") are computed at once, or get a
+question back when a number is missing. When the rates table cannot be loaded, numeric
+questions fall back to the quoting answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+import time
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import admitted, reply_to, signer, user_language
+from bot.hitung import (
+    KINDS,
+    Request,
+    compute,
+    error_reply,
+    menu_text,
+    numeric_request,
+    question_reply,
+    rates_file,
+    render,
+)
+from bot.keyboards import Signer
+from bot.reply import Reply, to_plain
+from bot.services import services
+from bot.texts import t
+from index.hitung import HitungError, RatesError, RateTable, load_rates
+
+logger = logging.getLogger(__name__)
+
+HITUNG = "h"  # callback data: h:<kind>, sealed like every other button
+PENDING = "hitung_pending"  # context.user_data key of the step waiting for the user's number
+PENDING_TTL = 600.0  # seconds a guided step waits for its answer
+RATES_KEY = "hitung_rates"  # bot_data: ((path, mtime), RateTable)
+_UNIT_FOR = {"kelas": "kelas {}", "bulan": "{} bulan", "orang": "{} orang"}
+
+
+def menu_keyboard(sign: Signer) -> InlineKeyboardMarkup:
+    """One sealed button per computation, two per row."""
+    buttons = [InlineKeyboardButton(label, callback_data=sign(f"{HITUNG}:{kind}")) for kind, label in KINDS.items()]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _load(path) -> RateTable:
+    return load_rates(path)
+
+
+async def rates(context: ContextTypes.DEFAULT_TYPE) -> RateTable | None:
+    """The rates table (shipped with the index, else the corpus's), reloaded when the file changes; None if unusable."""
+    svc = services(context)
+    path = rates_file(svc.settings.corpus_dir, svc.live.index_dir)
+    try:
+        stamp = (str(path.resolve()), path.stat().st_mtime_ns)
+    except OSError:
+        logger.warning("rates table %s not found; numeric questions fall back to quotes", path)
+        return None
+    cached = context.bot_data.get(RATES_KEY)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        table = await asyncio.to_thread(_load, path)
+    except RatesError as exc:
+        logger.warning("rates table %s unusable (%s); numeric questions fall back to quotes", path, exc)
+        return None
+    context.bot_data[RATES_KEY] = (stamp, table)
+    return table
+
+
+def _chat_id(update: Update) -> int | None:
+    return update.effective_chat.id if update.effective_chat else None
+
+
+def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Request | None:
+    """The guided step waiting in this chat, if it has not expired."""
+    data = context.user_data.get(PENDING) if context.user_data is not None else None
+    if not data:
+        return None
+    if data["chat"] != _chat_id(update) or data["expires"] < time.monotonic():
+        context.user_data.pop(PENDING, None)
+        return None
+    return data["request"]
+
+
+def _remember(update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request) -> None:
+    if context.user_data is not None:
+        context.user_data[PENDING] = {
+            "request": replace(request, error=""),
+            "chat": _chat_id(update),
+            "expires": time.monotonic() + PENDING_TTL,
+        }
+
+
+def _forget(context: ContextTypes.DEFAULT_TYPE) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(PENDING, None)
+
+
+def _result(table: RateTable, request: Request) -> Reply:
+    try:
+        return render(compute(table, request), request)
+    except HitungError as exc:
+        return error_reply(str(exc))
+
+
+async def _settle(update: Update, context: ContextTypes.DEFAULT_TYPE, table: RateTable, request: Request, quote: bool | None) -> None:
+    """Send the result, or ask for what is missing and wait for it."""
+    if request.error or request.missing:
+        if request.missing:
+            _remember(update, context, request)
+        else:
+            _forget(context)
+        await reply_to(update, question_reply(request), quote=quote)
+        return
+    _forget(context)
+    await reply_to(update, _result(table, request), quote=quote)
+
+
+def _reply_text(waiting: Request, text: str) -> str:
+    """A bare answer to the bot's question ("2", "delapan") read with the unit that was asked for."""
+    template = _UNIT_FOR.get(waiting.missing)
+    if template and re.fullmatch(r"\s*[\w,.]+\s*", text) and not re.search(r"kelas|kls|bulan|orang", text, re.I):
+        return template.format(text.strip())
+    return text
+
+
+async def answer_numeric(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, quote: bool | None = None, forced: bool = False) -> bool:
+    """Answer `text` if it is a numeric question or the number a guided step waits for; True when answered.
+
+    The message handler calls it first; False leaves the question to the quoting answer.
+    """
+    waiting = pending(update, context)
+    fresh = numeric_request(text, forced=forced) if waiting is not None else None
+    if fresh is not None and not fresh.missing and not fresh.error:
+        waiting = None  # a complete new question replaces the step that was waiting
+    if waiting is not None:
+        kind = waiting.kind if waiting.kind not in ("", "jkn") else ""
+        reply = numeric_request(_reply_text(waiting, text), forced=True, kind=kind)
+        merged = waiting.merge(reply)
+        if merged == replace(waiting, error=reply.error) and not reply.error:
+            if not re.search(r"\d", text):  # a new question, not an answer: forget the step
+                _forget(context)
+                return await answer_numeric(update, context, text, quote=quote, forced=forced)
+            merged = replace(merged, error="Angka itu belum bisa saya pakai.")
+        request = merged
+    else:
+        request = numeric_request(text, forced=forced)
+        if request is None:
+            return False
+    table = await rates(context)
+    if table is None:
+        _forget(context)
+        return False
+    if not await admitted(update, context):
+        return True
+    await _settle(update, context, table, request, quote)
+    return True
+
+
+def _argument(text: str | None) -> str:
+    parts = (text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def hitung_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/hitung` shows what can be computed; `/hitung <text>` computes it at once."""
+    text = _argument(update.effective_message.text)
+    if text:
+        _forget(context)
+        if not await answer_numeric(update, context, text, forced=True):
+            await reply_to(update, error_reply("Kalkulator sedang tidak tersedia. Coba tanyakan dengan kata-kata, misalnya: berapa iuran JHT?"))
+        return
+    _forget(context)
+    message = menu_text()
+    await reply_to(update, Reply(message, to_plain(message)), reply_markup=menu_keyboard(signer(update, context)))
+
+
+def pressed_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The computation a Hitung button asks for, if the press carries this chat's and user's seal."""
+    data = update.callback_query.data or ""
+    payload = data.rpartition(":")[0]
+    kind = payload.removeprefix(f"{HITUNG}:")
+    if not payload.startswith(f"{HITUNG}:") or kind not in KINDS:
+        return None
+    expected = signer(update, context)(payload)
+    return kind if hmac.compare_digest(expected.encode(), data.encode()) else None
+
+
+async def hitung_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A Hitung menu button: ask for the number the chosen computation needs (JKM needs none)."""
+    query = update.callback_query
+    kind = pressed_kind(update, context)
+    if kind is None:
+        await query.answer(t("expired", user_language(update)), show_alert=True)
+        return
+    table = await rates(context)
+    if table is None:
+        await query.answer("Kalkulator sedang tidak tersedia.", show_alert=True)
+        return
+    await query.answer()
+    await _settle(update, context, table, Request(kind=kind), quote=False)
