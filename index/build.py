@@ -15,17 +15,19 @@ from tqdm import tqdm
 
 from index.dense import DenseIndex
 from index.documents import Problem, find_files, load_corpus
-from index.encoders import Encoder, load_encoder
+from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import BuildError, IndexLoadError
+from index.hitung import RATES_FILE, rates_path, validate_rates
 from index.lexical import LexicalIndex
 from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
+from index.settings import DEFAULT_MODEL
 from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, verify, write_index
 
 logger = logging.getLogger(__name__)
 
 # Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
-PIPELINE_VERSION = 3  # 2: short intros open the following subsection; 3: checked, superseded_by
+PIPELINE_VERSION = 4  # 2: short intros open the following subsection; 3: checked, superseded_by; 4: quotable blocks whole, no file-name titles
 BATCH = 32
 
 
@@ -50,20 +52,30 @@ def corpus_hash(corpus_dir: Path) -> str:
     for path in find_files(corpus_dir):
         h.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
+    rates = rates_path(corpus_dir)
+    if rates.is_file():  # a changed cap is a reason to rebuild too
+        h.update(RATES_FILE.encode() + b"\0" + rates.read_bytes())
     return h.hexdigest()
 
 
-def is_up_to_date(corpus_dir: Path, index_dir: Path, model: str) -> bool:
+def is_up_to_date(corpus_dir: Path, index_dir: Path, model: str, backend: str = "torch") -> bool:
     try:
         manifest = read_manifest(index_dir)
         verify(index_dir, manifest)  # a damaged index is stale whatever its corpus hash says
     except IndexLoadError:
         return False
-    return manifest.get("model") == model and manifest.get("corpus_hash") == corpus_hash(corpus_dir)
+    return (
+        manifest.get("model") == model
+        and vector_family(manifest.get("backend", "torch")) == vector_family(backend)
+        and manifest.get("corpus_hash") == corpus_hash(corpus_dir)
+    )
 
 
-def _embedding_key(model: str, text: str) -> str:
-    return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()
+def _embedding_key(model: str, text: str, backend: str = "torch") -> str:
+    """Key of a passage's embedding: backends whose vectors agree share keys, so a rebuild reuses them."""
+    family = vector_family(backend)
+    tag = model if family == "fp32" else f"{model} {family}"  # fp32 keys as before backends existed
+    return hashlib.sha1(f"{tag}\n{text}".encode()).hexdigest()
 
 
 def _embed(encoder: Encoder, texts: list[str], progress: bool) -> np.ndarray:
@@ -77,26 +89,49 @@ def _embed(encoder: Encoder, texts: list[str], progress: bool) -> np.ndarray:
     return np.concatenate(chunks)
 
 
+def _rates_to_ship(corpus_dir: Path, strict: bool) -> dict[str, bytes]:
+    """The rates table to ship with the index; an invalid one is left out (the bot then quotes instead)."""
+    path = rates_path(corpus_dir)
+    if not path.is_file():
+        return {}
+    findings = validate_rates(corpus_dir)
+    if findings:
+        message = f"{findings[0]}" + (f" (and {len(findings) - 1} more)" if len(findings) > 1 else "")
+        if strict:
+            raise BuildError(message)
+        logger.warning("rates table not shipped: %s; run `python -m index lint`", message)
+        return {}
+    return {RATES_FILE: path.read_bytes()}
+
+
 def build_index(
     corpus_dir: Path,
     out_dir: Path,
     encoder: Encoder | None = None,
     *,
     model: str | None = None,
+    backend: str = "torch",
+    cache_dir: Path | None = None,
+    threads: int = 0,
     dense_kind: str = "auto",
     strict: bool = False,
     if_stale: bool = False,
     progress: bool = False,
 ) -> BuildSummary:
-    """Build `corpus_dir` into `out_dir`; the previous index stays in place until this succeeds."""
+    """Build `corpus_dir` into `out_dir`; the previous index stays in place until this succeeds.
+
+    Without `encoder`, the model `model` (default multilingual-e5-small) is loaded with
+    `backend`, `cache_dir` and `threads` (see `index.encoders.load_encoder`).
+    """
     started = time.perf_counter()
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
     if not corpus_dir.is_dir():
         raise BuildError(f"corpus directory {corpus_dir} does not exist")
-    model_name = encoder.name if encoder else (model or _configured_model())
+    model_name = encoder.name if encoder else (model or DEFAULT_MODEL)
+    backend = getattr(encoder, "backend", "torch") if encoder else backend
     summary = BuildSummary(index_dir=out_dir)
     fingerprint = corpus_hash(corpus_dir)
-    if if_stale and is_up_to_date(corpus_dir, out_dir, model_name):
+    if if_stale and is_up_to_date(corpus_dir, out_dir, model_name, backend):
         summary.up_to_date = True
         return summary
 
@@ -104,15 +139,16 @@ def build_index(
     summary.problems = problems
     if problems and strict:
         raise BuildError(f"{problems[0].path}: {problems[0].message}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    extra_files = _rates_to_ship(corpus_dir, strict)
     passages = [p for doc in documents for p in split_document(doc)]
     if not passages:
         raise BuildError(f"no passages in {corpus_dir}: add Markdown, text, CSV, PDF or HTML documents")
 
     texts = [embedding_text(p) for p in passages]
-    keys = [_embedding_key(model_name, t) for t in texts]
+    keys = [_embedding_key(model_name, t, backend) for t in texts]
     previous = reusable_embeddings(out_dir, model_name)
     missing = [i for i, key in enumerate(keys) if key not in previous]
-    encoder = encoder or load_encoder(model_name)
+    encoder = encoder or load_encoder(model_name, backend=backend, cache_dir=cache_dir, threads=threads)
     fresh = _embed(encoder, [texts[i] for i in missing], progress)
     vectors = np.zeros((len(passages), encoder.dimension), np.float32)
     fresh_rows = dict(zip(missing, fresh))
@@ -124,11 +160,13 @@ def build_index(
     manifest = {
         "format": FORMAT_VERSION,
         "model": model_name,
+        "backend": backend,  # which backend embedded the passages (older manifests: torch)
         "dimension": encoder.dimension,
         "documents": len(documents),
         "passages": len(passages),
         "dense": dense.kind,
         "corpus_hash": fingerprint,
+        "rates": RATES_FILE if extra_files else None,  # the Hitung rates table, shipped beside the passages
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     doc_meta = [
@@ -138,16 +176,10 @@ def build_index(
         }
         for d in documents
     ]
-    write_index(out_dir, StoredIndex(manifest, passages, keys, doc_meta, dense, lexical))
+    write_index(out_dir, StoredIndex(manifest, passages, keys, doc_meta, dense, lexical, extra_files=extra_files))
     summary.documents, summary.passages = len(documents), len(passages)
     summary.embedded, summary.reused = len(missing), len(passages) - len(missing)
     summary.dense_kind = dense.kind
     summary.seconds = time.perf_counter() - started
     logger.info("built %s: %d documents, %d passages", out_dir, summary.documents, summary.passages)
     return summary
-
-
-def _configured_model() -> str:
-    from index.settings import get_index_settings
-
-    return get_index_settings().embedding_model

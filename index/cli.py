@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the index from the corpus (reuses unchanged embeddings)")
     b.add_argument("--corpus", type=Path, default=settings.corpus_dir, help=f"corpus directory (default: {settings.corpus_dir}, CORPUS_DIR)")
     b.add_argument("--out", type=Path, default=settings.index_dir, help=f"index directory to write (default: {settings.index_dir}, INDEX_DIR)")
-    b.add_argument("--model", default=None, help=f"embedding model (default: {settings.embedding_model}, EMBEDDING_MODEL)")
+    b.add_argument("--model", default=settings.embedding_model, help=f"embedding model (default: {settings.embedding_model}, EMBEDDING_MODEL)")
+    b.add_argument(
+        "--backend", choices=["torch", "onnx", "onnx-int8"], default=settings.embedding_backend,
+        help=f"who runs the model (default: {settings.embedding_backend}, EMBEDDING_BACKEND)",
+    )
     b.add_argument("--dense", choices=["auto", "flat", "hnsw"], default="auto", help="FAISS index: exact flat, approximate HNSW, or chosen by size (default)")
     b.add_argument("--strict", action="store_true", help="fail on any unreadable corpus file instead of skipping it")
     b.add_argument("--if-stale", action="store_true", help="do nothing when the index already matches the corpus and model")
@@ -58,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_build(args: argparse.Namespace) -> int:
     from index.build import build_index
 
+    options = {**get_index_settings().encoder_options(), "backend": args.backend}
     summary = build_index(
-        args.corpus, args.out, model=args.model, dense_kind=args.dense, strict=args.strict,
+        args.corpus, args.out, model=args.model, **options, dense_kind=args.dense, strict=args.strict,
         if_stale=args.if_stale, progress=not args.no_progress and sys.stderr.isatty(),
     )
     if summary.up_to_date:
@@ -77,7 +82,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _load(index_dir: Path):
     from index.search import Retriever
 
-    return Retriever.load(index_dir)
+    return Retriever.load(index_dir, **get_index_settings().encoder_options())
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -116,7 +121,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     m = read_manifest(args.index)
     print(f"index      {args.index} -> {Path(args.index).resolve()}")
-    for key in ("model", "dimension", "documents", "passages", "dense", "built_at", "corpus_hash"):
+    for key in ("model", "backend", "dimension", "documents", "passages", "dense", "built_at", "corpus_hash"):
         print(f"{key:<10} {m.get(key)}")
     verify(args.index, m)  # a damaged index is an error (exit 1), after what the manifest says
     print(f"{'files':<10} {len(m['files'])}, checksums verified")

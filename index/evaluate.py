@@ -26,6 +26,7 @@ class Report:
     refused_ok: int = 0  # out-of-scope questions refused
     out_of_scope: int = 0
     wrongly_refused: int = 0  # in-scope questions refused
+    confident_wrong: int = 0  # in-scope questions answered with no matching passage in the top 3
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -40,11 +41,44 @@ class Report:
     def mrr10(self) -> float:
         return self.rr_sum / self.in_scope if self.in_scope else 0.0
 
+    @property
+    def answered_in_scope(self) -> int:
+        return self.in_scope - self.wrongly_refused
+
+    @property
+    def confident_wrong_share(self) -> float:
+        """Share of the answered in-scope questions whose top-3 quotes do not answer."""
+        return self.confident_wrong / self.answered_in_scope if self.answered_in_scope else 0.0
+
+    @property
+    def wrongly_refused_share(self) -> float:
+        """Share of the answerable questions refused."""
+        return self.wrongly_refused / self.in_scope if self.in_scope else 0.0
+
+    @property
+    def out_of_scope_answered(self) -> int:
+        return self.out_of_scope - self.refused_ok
+
+    def figures(self) -> dict:
+        return {
+            "R@1": round(self.recall1, 4),
+            "R@3": round(self.recall3, 4),
+            "MRR@10": round(self.mrr10, 4),
+            "in_scope": self.in_scope,
+            "confident_wrong": f"{self.confident_wrong}/{self.answered_in_scope}",
+            "confident_wrong_share": round(self.confident_wrong_share, 4),
+            "wrongly_refused": f"{self.wrongly_refused}/{self.in_scope}",
+            "wrongly_refused_share": round(self.wrongly_refused_share, 4),
+            "out_of_scope_answered": f"{self.out_of_scope_answered}/{self.out_of_scope}",
+        }
+
     def summary(self) -> str:
         return (
             f"R@1 {self.recall1:.3f}  R@3 {self.recall3:.3f}  MRR@10 {self.mrr10:.3f}  "
-            f"({self.in_scope} in scope, {self.wrongly_refused} wrongly refused)  "
-            f"refusals {self.refused_ok}/{self.out_of_scope} out-of-scope"
+            f"({self.in_scope} in scope)  "
+            f"confident-wrong {self.confident_wrong}/{self.answered_in_scope} ({self.confident_wrong_share:.1%})  "
+            f"wrongly refused {self.wrongly_refused}/{self.in_scope} ({self.wrongly_refused_share:.1%})  "
+            f"out-of-scope answered {self.out_of_scope_answered}/{self.out_of_scope}"
         )
 
 
@@ -80,6 +114,8 @@ def evaluate(cases: list[Case], search: Callable[[str], SearchResult]) -> Report
         rank = next((i for i, h in enumerate(result.hits[:10], 1) if case.pattern.search(f"{h.passage.context}\n{h.passage.text}")), None)
         if not result.answered:
             report.wrongly_refused += 1
+        elif not rank or rank > 3:
+            report.confident_wrong += 1
         if rank:
             report.rr_sum += 1 / rank
             report.at1 += rank == 1

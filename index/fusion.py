@@ -2,8 +2,10 @@
 
 Weighted score fusion: each side is scaled to [0, 1] over the candidate set, then mixed with a
 tuned weight (equal-weight rank fusion loses to the stronger side; FACTS.md). The answer decision
-uses absolute signals instead: how close the best passage is in the embedding space, and how
-much of the question's (idf-weighted) vocabulary it contains.
+uses absolute signals instead (`Signals`): how close the best passage is in the embedding space,
+how much of the question's (idf-weighted) vocabulary it contains, whether both sides agree on it,
+and whether it belongs to the program the question names. News passages are pushed below program
+passages that score close to them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ class FusionParams:
     dense_ceiling: float = 0.90
     coverage_weight: float = 0.4  # share of term coverage in the confidence
     threshold: float = 0.475  # answer when confidence >= threshold (middle of the range that separated best)
+    # Dense and lexical agreement: both sides rank the best passage in their top `agree_top`.
+    agree_top: int = 3
+    disagreement_penalty: float = 0.0  # taken off the confidence when they do not agree
+    mismatch_penalty: float = 0.0  # taken off when the question names a program the passage is not about
+    news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
 
 
 # Tuned per model with `bench/retrieval.py`; the fake test encoder has its own scale.
@@ -29,6 +36,21 @@ DEFAULT_PARAMS = {
     "multilingual-e5-small": FusionParams(),
     "fake": FusionParams(dense_floor=0.1, dense_ceiling=0.6, threshold=0.35),
 }
+
+
+NEWS_PROGRAMS = frozenset({"BERITA"})  # Document.program of news articles
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the answer decision knows about the best candidate passage of a question."""
+
+    cosine: float  # dense cosine similarity to the question
+    coverage: float  # share of the question's idf-weighted terms it contains
+    dense_rank: int  # 0-based rank among the candidates on the dense side
+    lexical_rank: int  # 0-based rank on the BM25 side (the candidate count when it shares no term)
+    margin: float = 0.0  # fused score over the second candidate's
+    program_mismatch: bool = False  # the question names a program and the passage is about another
 
 
 def params_for(model: str) -> FusionParams:
@@ -60,3 +82,13 @@ def confidence(best_cosine: float, coverage: float, params: FusionParams) -> flo
     dense_part = min(max((best_cosine - params.dense_floor) / span, 0.0), 1.0)
     w = params.coverage_weight
     return float((1 - w) * dense_part + w * min(max(coverage, 0.0), 1.0))
+
+
+def answer_confidence(signals: Signals, params: FusionParams) -> float:
+    """`confidence`, lowered when the two sides disagree on the passage or its program is not the one asked."""
+    conf = confidence(signals.cosine, signals.coverage, params)
+    if max(signals.dense_rank, signals.lexical_rank) >= params.agree_top:
+        conf -= params.disagreement_penalty
+    if signals.program_mismatch:
+        conf -= params.mismatch_penalty
+    return float(min(max(conf, 0.0), 1.0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -130,9 +131,16 @@ def expand_acronyms(text: str, original: str = "") -> str:
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
-def query_text(question: str) -> str:
-    """The question as both sides of retrieval see it: standard spelling, acronyms expanded."""
-    return expand_acronyms(standardise(question), original=clean(question))
+def query_text(question: str, correct: Callable[[str], str] | None = None) -> str:
+    """The question as both sides of retrieval see it: standard spelling, acronyms expanded.
+
+    `correct` (index/spelling.py) fixes typos against the corpus vocabulary before acronyms are
+    expanded, so that "jaminan hari tau" gains "jht" as "jaminan hari tua" does.
+    """
+    text = standardise(question)
+    if correct is not None:
+        text = correct(text)
+    return expand_acronyms(text, original=clean(question))
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Step 2: split documents into quotable passages.
 
 Structure first (headings, paragraphs, list items), then Indonesian sentences for blocks that are
-too long, packed into passages of roughly MIN_WORDS..MAX_WORDS words. Each passage keeps the
+too long to quote whole (over QUOTABLE_WORDS), packed into passages of roughly MIN_WORDS..MAX_WORDS
+words; a paragraph the author wrote at a quotable length stays one passage. Each passage keeps the
 document title and its heading path, and gets an id that stays the same while its text does.
 """
 
@@ -16,6 +17,7 @@ from index.types import Document, Passage
 
 MIN_WORDS = 40
 MAX_WORDS = 200
+QUOTABLE_WORDS = 300  # a block up to this long is quoted whole: cutting it loses its context
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
@@ -99,8 +101,8 @@ def _blocks(body: str, title: str) -> Iterator[_Block]:
 
 
 def _pieces(block: _Block) -> Iterator[_Block]:
-    """A block cut into sentence groups when it is longer than MAX_WORDS."""
-    if word_count(block.text) <= MAX_WORDS:
+    """A block cut into sentence groups of at most MAX_WORDS when it is longer than QUOTABLE_WORDS."""
+    if word_count(block.text) <= QUOTABLE_WORDS:
         yield block
         return
     group: list[str] = []
@@ -167,6 +169,7 @@ def split_document(doc: Document) -> list[Passage]:
             doc=doc.path,
             checked=doc.checked,
             superseded_by=doc.superseded_by,
+            title_from_name=doc.title_from_name,
         )
         for block in blocks
         if block.text.strip()
@@ -174,5 +177,12 @@ def split_document(doc: Document) -> list[Passage]:
 
 
 def embedding_text(passage: Passage) -> str:
-    """What the encoder and BM25 see of a passage: its context line, then its text."""
-    return f"{passage.context}\n{passage.text}" if passage.context else passage.text
+    """What the encoder and BM25 see of a passage: its context line, then its text.
+
+    A title made from a file name ("P00000", "faq-2") says nothing about the text and, put in
+    front of every passage of its document, pulls their embeddings together: it is left out.
+    """
+    title = "" if passage.title_from_name else passage.title
+    parts = [title, *[h for h in passage.headings if h and h != passage.title]]
+    context = " › ".join(p for p in parts if p)
+    return f"{context}\n{passage.text}" if context else passage.text

@@ -14,15 +14,18 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.encoders import Encoder, load_encoder
+from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
-from index.fusion import FusionParams, confidence, fuse, params_for
+from index.fusion import NEWS_PROGRAMS, FusionParams, Signals, answer_confidence, fuse, params_for
 from index.normalize import acronyms, query_text, tokenize, words
 from index.passages import embedding_text
+from index.spelling import Speller
 from index.store import StoredIndex, read_index
 from index.types import Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
+
+GENERAL_PROGRAMS = frozenset({"umum", "berita"})  # passages about BPJS as a whole, not one program
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Candidates:
     ids: np.ndarray  # passage rows
     cosines: np.ndarray  # dense cosine similarity of each row
     bm25: np.ndarray  # raw BM25 score of each row
+    text: str = ""  # the question as both sides saw it (spelling corrected, acronyms expanded)
 
 
 class Retriever:
@@ -44,17 +48,28 @@ class Retriever:
         self._by_id = {p.id: i for i, p in enumerate(stored.passages)}
 
     @classmethod
-    def load(cls, index_dir: Path, encoder: Encoder | None = None) -> Retriever:
-        """Load the index at `index_dir`; raises IndexLoadError with a one-line reason."""
+    def load(cls, index_dir: Path, encoder: Encoder | None = None, **encoder_options) -> Retriever:
+        """Load the index at `index_dir`; raises IndexLoadError with a one-line reason.
+
+        Without `encoder`, the index's model is loaded with `encoder_options` (backend,
+        cache_dir, threads: see `load_encoder`), by default those of the settings.
+        """
         stored = read_index(Path(index_dir))
         model = stored.manifest.get("model")
         if encoder is None:
+            if not encoder_options:
+                from index.settings import get_index_settings
+
+                encoder_options = get_index_settings().encoder_options()
             try:
-                encoder = load_encoder(model)
+                encoder = load_encoder(model, **encoder_options)
             except (ValueError, OSError) as exc:
                 raise IndexLoadError(f"cannot load the index's model {model!r}: {exc}") from exc
         elif encoder.name != model:
             raise IndexLoadError(f"index at {index_dir} was built with {model!r}, not {encoder.name!r}: rebuild it")
+        built, running = stored.manifest.get("backend", "torch"), getattr(encoder, "backend", "torch")
+        if vector_family(built) != vector_family(running):
+            raise IndexLoadError(f"index at {index_dir} was embedded by the {built} backend, not {running}: set EMBEDDING_BACKEND={built} or rebuild it")
         # One query at a time: FAISS's OpenMP threads cost 3-5x per single search (bench/scale.py);
         # concurrency comes from the callers' threads instead.
         faiss.omp_set_num_threads(1)
@@ -100,13 +115,26 @@ class Retriever:
             logger.exception("search failed for a question of %d characters", len(question or ""))
             return SearchResult(question=question or "", answered=False, confidence=0.0)
 
+    @cached_property
+    def speller(self) -> Speller:
+        """Typo correction against the words of this index's passages."""
+        return Speller.from_texts(embedding_text(p) for p in self._stored.passages)
+
+    @cached_property
+    def _programs(self) -> frozenset[str]:
+        return frozenset(p.program.lower() for p in self._stored.passages if p.program)
+
+    def query_text(self, question: str) -> str:
+        """The question as both sides see it: standard spelling, typos corrected, acronyms expanded."""
+        return query_text(question, self.speller.correct)
+
     def candidates(self, question: str) -> Candidates:
         """The passages either side ranks high for `question`, with both sides' raw scores."""
-        text = query_text(question)
+        text = self.query_text(question)
         terms = list(dict.fromkeys(tokenize(text)))
         stored, n = self._stored, self.params.candidates
         if not words(text) or not stored.passages:
-            return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
+            return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32), text)
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
@@ -114,7 +142,7 @@ class Retriever:
         if len(lex_ids) > n:
             lex_ids = lex_ids[np.argpartition(bm25[lex_ids], len(lex_ids) - n)[len(lex_ids) - n :]]
         ids = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids])
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text)
 
     def rank(self, question: str, found: Candidates, k: int, params: FusionParams | None = None) -> SearchResult:
         """Fuse the candidates' scores, keep the k best, and decide whether to answer."""
@@ -122,14 +150,44 @@ class Retriever:
         if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
         fused, lexical = fuse(found.cosines, found.bm25, params)
-        order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)[:k]
+        fused = self._news_last(fused, found.ids, params)
+        full = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        order = full[:k]
         hits = tuple(
             Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
             for i in order
         )
-        best = hits[0]
-        conf = confidence(best.dense, self._coverage(found.terms, best.passage), params)
+        conf = answer_confidence(self.signals(found, fused, full), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+
+    def signals(self, found: Candidates, fused: np.ndarray, order: np.ndarray) -> Signals:
+        """What the answer decision reads about the best candidate (see fusion.Signals)."""
+        best = order[0]
+        passage = self._stored.passages[found.ids[best]]
+        dense_rank = int((found.cosines > found.cosines[best]).sum())
+        lexical_rank = int((found.bm25 > found.bm25[best]).sum()) if found.bm25[best] > 0 else len(found.bm25)
+        margin = float(fused[best] - fused[order[1]]) if len(order) > 1 else 1.0
+        return Signals(
+            cosine=float(found.cosines[best]),
+            coverage=self._coverage(found.terms, passage),
+            dense_rank=dense_rank,
+            lexical_rank=lexical_rank,
+            margin=margin,
+            program_mismatch=self._program_mismatch(found.text, passage),
+        )
+
+    def _program_mismatch(self, text: str, passage: Passage) -> bool:
+        """The question names programs of the corpus, and the passage belongs to another one."""
+        named = {w for w in words(text) if w in self._programs}
+        program = passage.program.lower()
+        return bool(named) and program not in named and program in self._programs and program not in GENERAL_PROGRAMS
+
+    def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
+        """News passages lose `params.news_penalty`: they lead only when no program passage is close."""
+        if params.news_penalty <= 0:
+            return fused
+        news = np.fromiter((self._stored.passages[i].program.upper() in NEWS_PROGRAMS for i in ids), bool, len(ids))
+        return np.where(news, np.maximum(fused - params.news_penalty, 0.0), fused) if news.any() else fused
 
     def _current_first(self, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """`order` with the best passage of a rule in force first: an old rule is never the lead."""

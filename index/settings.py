@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +25,11 @@ class IndexSettings(BaseSettings):
     # any other value is a sentence-transformers model name or path.
     embedding_model: str = DEFAULT_MODEL
     model_cache_dir: Path | None = None  # default: DATA_DIR/models
-    embedding_threads: int = 0  # torch threads for encoding; 0: one per core
+    embedding_threads: int = 0  # encoder threads (torch or onnxruntime); 0: one per core
+    # Who runs the model: "torch" (sentence-transformers), "onnx" (onnxruntime, same vectors)
+    # or "onnx-int8" (onnxruntime with int8 weights); the ONNX files are exported once into
+    # the model cache.
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     fact_max_age_days: int = 365  # `index lint` warns about facts last checked longer ago
     log_level: str = "INFO"
 
@@ -37,6 +42,10 @@ class IndexSettings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.model_cache_dir or self.data_dir / "models"
+
+    def encoder_options(self) -> dict[str, Any]:
+        """Keyword arguments for `index.encoders.load_encoder` (and what passes them on)."""
+        return {"backend": self.embedding_backend, "cache_dir": self.models_dir, "threads": self.embedding_threads}
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ class Passage:
     doc: str = ""  # Document.path
     checked: str | None = None
     superseded_by: str = ""  # set on passages of an old rule (see Document.superseded_by)
+    title_from_name: bool = False  # the title was made from the file name: shown, never scored
 
     @property
     def context(self) -> str:

@@ -106,7 +106,8 @@ def test_eval(built, capsys, tmp_path):
     cases.write_text("berapa iuran jkn kelas 3\tRp42\\.000\nresep nasi goreng\t-\n", "utf-8")
     assert main(["eval", "--index", str(index), str(cases)]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("R@1 1.000") and "refusals 1/1" in last
+    assert last.startswith("R@1 1.000") and "out-of-scope answered 0/1" in last
+    assert "confident-wrong 0/1" in last and "wrongly refused 0/1" in last
 
 
 def test_info(built, capsys):

@@ -95,5 +95,21 @@ def test_summary_and_empty_report():
     assert (empty.recall1, empty.recall3, empty.mrr10) == (0.0, 0.0, 0.0)
     report = Report(cases=4, in_scope=4, at1=1, at3=2, rr_sum=2.0, refused_ok=1, out_of_scope=2, wrongly_refused=1)
     text = report.summary()
-    for figure in ("R@1 0.250", "R@3 0.500", "MRR@10 0.500", "4 in scope", "1 wrongly refused", "refusals 1/2"):
+    for figure in ("R@1 0.250", "R@3 0.500", "MRR@10 0.500", "4 in scope", "wrongly refused 1/4", "out-of-scope answered 1/2"):
         assert figure in text
+
+
+def test_confident_wrong_and_wrongly_refused_shares():
+    """Confident-wrong counts answered in-scope questions with no match in the top 3, over the answered."""
+    cases = [Case(q, re.compile("kunci")) for q in RUN] + [Case(q, None) for q in OUT_OF_SCOPE]
+    report = evaluate(cases, _search)
+    answered = [r for r, a in RUN.values() if a]
+    wrong = sum(1 for r in answered if not r or r > 3)  # "kelima", "kesebelas", "tidak ada"
+    assert report.confident_wrong == wrong == 3
+    assert report.answered_in_scope == len(answered)
+    assert report.confident_wrong_share == pytest.approx(wrong / len(answered))
+    assert report.wrongly_refused_share == pytest.approx(1 / len(RUN))
+    assert report.out_of_scope_answered == 1
+    figures = report.figures()
+    assert figures["confident_wrong"] == f"3/{len(answered)}" and figures["out_of_scope_answered"] == "1/2"
+    assert "confident-wrong 3/6" in report.summary()

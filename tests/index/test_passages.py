@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from index.passages import MAX_WORDS, MIN_WORDS, embedding_text, split_document, split_sentences, word_count
+from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, split_document, split_sentences, word_count
 from index.types import Document
 
 VOCAB = "iuran jaminan peserta pekerja klaim saldo upah bulan kantor cabang aplikasi manfaat syarat dokumen".split()
@@ -134,7 +134,8 @@ def test_list_items_are_kept_as_items():
 
 @pytest.mark.parametrize("seed", range(6))
 def test_passage_sizes_on_a_long_document(seed):
-    """Every passage has at most MAX_WORDS words and at least MIN_WORDS, with two documented exceptions.
+    """Every passage has at most MAX_WORDS words (QUOTABLE_WORDS for a paragraph kept whole) and at
+    least MIN_WORDS, with two documented exceptions.
 
     A short passage is allowed when it ends its section (nothing under the same heading to join it
     with), or when joining the next block of its section would pass MAX_WORDS.
@@ -142,7 +143,9 @@ def test_passage_sizes_on_a_long_document(seed):
     body = _long_body(seed)
     passages = split_document(_doc(body))
     sizes = [word_count(p.text) for p in passages]
-    assert max(sizes) <= MAX_WORDS
+    assert max(sizes) <= QUOTABLE_WORDS
+    blocks = {" ".join(b.split()) for b in body.split("\n\n")}
+    assert all(s <= MAX_WORDS or " ".join(p.text.split()) in blocks for s, p in zip(sizes, passages)), "only a whole block may pass MAX_WORDS"
     for i, p in enumerate(passages):
         if sizes[i] >= MIN_WORDS:
             continue
@@ -206,3 +209,33 @@ def test_csv_pairs_stay_one_passage_each():
 
 def test_empty_body_gives_no_passages():
     assert split_document(_doc("# Judul dokumen\n\n\n")) == []
+
+
+def test_a_paragraph_of_quotable_size_is_not_split():
+    """A source paragraph between MAX_WORDS and QUOTABLE_WORDS stays one passage, as written."""
+    rng = random.Random(7)
+    paragraph = " ".join(_sentence(rng, 10) for _ in range(25))
+    assert MAX_WORDS < word_count(paragraph) <= QUOTABLE_WORDS
+    (p,) = split_document(_doc(paragraph, path="teks.txt"))
+    assert p.text == paragraph
+
+
+def test_a_paragraph_too_long_to_quote_is_cut_at_sentences():
+    rng = random.Random(8)
+    sentences = [_sentence(rng, 10) for _ in range(40)]
+    paragraph = " ".join(sentences)
+    assert word_count(paragraph) > QUOTABLE_WORDS
+    passages = split_document(_doc(paragraph))
+    assert len(passages) > 1 and all(word_count(p.text) <= MAX_WORDS for p in passages)
+    assert " ".join(p.text for p in passages) == paragraph
+
+
+def test_a_title_made_from_the_file_name_is_shown_but_not_embedded():
+    doc = Document(path="P00012.txt", title="P00012", body="Iuran dibayar setiap bulan.", kind="txt", title_from_name=True)
+    (p,) = split_document(doc)
+    assert p.title_from_name and p.context == "P00012"  # still shown as the source's name
+    assert embedding_text(p) == "Iuran dibayar setiap bulan."
+    headed = split_document(Document(path="P1.md", title="P1", body="## Iuran\n\nDibayar bulanan.", title_from_name=True))
+    assert embedding_text(headed[0]) == "Iuran\nDibayar bulanan."
+    given = split_document(_doc("Iuran dibayar setiap bulan."))[0]
+    assert embedding_text(given).startswith(f"{given.title}\n")

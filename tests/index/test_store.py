@@ -201,7 +201,7 @@ def test_model_mismatch_is_refused(broken_copy):
 
 
 def test_a_model_that_cannot_be_loaded_is_a_load_error(broken_copy, monkeypatch):
-    def unavailable(name):
+    def unavailable(name, **options):
         raise ValueError(f"embedding model {name!r} is not available offline")
 
     monkeypatch.setattr("index.search.load_encoder", unavailable)  # the real lookup imports torch: slow

@@ -1,0 +1,95 @@
+"""The answer/refuse decision's signals, and news passages kept below program passages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from index.dense import DenseIndex
+from index.encoders import FakeEncoder
+from index.fusion import FusionParams, Signals, answer_confidence, confidence
+from index.lexical import LexicalIndex
+from index.passages import embedding_text
+from index.search import Retriever
+from index.store import StoredIndex
+from index.types import Passage
+
+
+def _retriever(passages: list[Passage]) -> Retriever:
+    encoder = FakeEncoder()
+    texts = [embedding_text(p) for p in passages]
+    manifest = {"model": encoder.name, "dimension": encoder.dimension}
+    stored = StoredIndex(manifest, passages, [""] * len(passages), [], DenseIndex.build(encoder.encode_passages(texts), "flat"), LexicalIndex.build(texts))
+    return Retriever(stored, encoder, ".")
+
+
+NEWS = Passage(
+    id="news",
+    title="Berita: temu media di Kuala Lumpur",
+    text="Direktur BPJS Ketenagakerjaan: pekerja Indonesia yang kerja di Malaysia bisa ikut program, katanya dalam temu media di Kuala Lumpur.",
+    program="BERITA",
+)
+PMI = Passage(
+    id="pmi",
+    title="Pekerja Migran Indonesia (PMI)",
+    text="Pekerja migran Indonesia yang kerja di Malaysia atau negara lain wajib ikut BPJS Ketenagakerjaan: program JKK dan JKM sebelum berangkat.",
+    program="PMI",
+)
+OTHER = [
+    Passage(id=f"jkn{i}", title="Iuran JKN", text=f"Iuran JKN kelas {i} dibayar setiap bulan paling lambat tanggal 10.", program="JKN")
+    for i in range(1, 4)
+]
+
+
+def test_news_does_not_outrank_a_close_program_passage():
+    retriever = _retriever([NEWS, PMI, *OTHER])
+    question = "saya kerja di malaysia bisa ikut bpjs ketenagakerjaan?"
+    plain = dataclasses.replace(retriever.params, news_penalty=0.0)
+    assert retriever.search(question).hits[0].passage.id == "pmi"
+    found = retriever.candidates(question)
+    assert retriever.rank(question, found, 3, plain).hits[0].passage.id == "news", "the test needs news ahead without the rule"
+
+
+def test_news_still_leads_when_no_program_passage_is_close():
+    retriever = _retriever([NEWS, PMI, *OTHER])
+    hits = retriever.search("temu media direktur di kuala lumpur", k=3).hits
+    assert hits[0].passage.id == "news"
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+
+
+def test_program_mismatch_is_a_signal():
+    """The question names JKN: a JKN passage matches, a PMI passage does not, a question naming none never mismatches."""
+    retriever = _retriever([PMI, *OTHER])
+    found = retriever.candidates("iuran jkn kelas 2 tanggal berapa")
+    assert retriever.search("iuran jkn kelas 2 tanggal berapa").hits[0].passage.program == "JKN"
+    assert not retriever._program_mismatch(found.text, OTHER[0])
+    assert retriever._program_mismatch(found.text, PMI)
+    assert retriever._program_mismatch(retriever.query_text("jaminan kesehatan nasional kelas 2"), PMI)  # named in full
+    assert not retriever._program_mismatch(retriever.query_text("iuran kelas 2 tanggal berapa"), PMI)
+
+
+def test_general_passages_never_mismatch():
+    general = Passage(id="umum", title="BPJS", text="Iuran JKN dibayar lewat kanal pembayaran resmi.", program="UMUM")
+    retriever = _retriever([general, *OTHER])
+    found = retriever.candidates("bayar iuran jkn lewat mana")
+    assert not retriever._program_mismatch(found.text, general)
+    assert retriever._program_mismatch(found.text, PMI) is False  # PMI is not a program of this index
+
+
+PARAMS = FusionParams(disagreement_penalty=0.1, mismatch_penalty=0.2)
+
+
+def test_answer_confidence_is_the_base_confidence_when_all_agree():
+    s = Signals(cosine=0.87, coverage=0.6, dense_rank=0, lexical_rank=1)
+    assert answer_confidence(s, PARAMS) == pytest.approx(confidence(0.87, 0.6, PARAMS))
+
+
+def test_disagreement_and_program_mismatch_lower_the_confidence():
+    agree = Signals(cosine=0.87, coverage=0.6, dense_rank=0, lexical_rank=0)
+    disagree = dataclasses.replace(agree, lexical_rank=PARAMS.agree_top)
+    mismatch = dataclasses.replace(agree, program_mismatch=True)
+    base = answer_confidence(agree, PARAMS)
+    assert answer_confidence(disagree, PARAMS) == pytest.approx(base - 0.1)
+    assert answer_confidence(mismatch, PARAMS) == pytest.approx(base - 0.2)
+    assert answer_confidence(dataclasses.replace(mismatch, cosine=0.0, coverage=0.0), PARAMS) == 0.0

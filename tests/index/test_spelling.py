@@ -1,0 +1,71 @@
+"""Typo correction against the corpus vocabulary (rapidfuzz), alone and inside the retriever."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.spelling import Speller, max_edits
+
+TEXTS = [
+    "Klaim Jaminan Hari Tua diajukan lewat aplikasi JMO.",
+    "BPJS Ketenagakerjaan melindungi pekerja dari risiko kecelakaan kerja.",
+    "Iuran dibayar setiap bulan oleh pemberi kerja. Tua dan muda wajib ikut.",
+    "Pekerja yang klaim jaminan mendapat manfaat tunai.",
+    "Saldo boleh dipakai untuk penggunaan lain, bila perlu di pasar atau di bank.",
+]
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller.from_texts(TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("kliam", "klaim"),  # two letters swapped: one edit
+        ("ketenagakerjan", "ketenagakerjaan"),  # a letter dropped
+        ("tau", "tua"),  # a short word: only a swap is corrected
+        ("jaminn", "jaminan"),
+        ("KLIAM", "klaim"),
+    ],
+)
+def test_typos_are_corrected_towards_corpus_words(speller, typo, meant):
+    assert speller.correction(typo) == meant
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "klaim", "iuran", "gmn", "jht", "yang",  # corpus and word-list words
+        "digunakan",  # another form of a corpus word ("penggunaan"): BM25 knows its stem
+        "bila", "bola", "pacar", "bank",  # short words: only a swap is a slip ("bola" is not "bila")
+        "resep", "xyzzyq", "42000", "ab", "klaimnya",
+    ],
+)
+def test_known_far_or_short_words_are_left_alone(speller, word):
+    """Corpus words and their forms, numbers, short real words and words with nothing close stay as written."""
+    assert speller.correction(word) is None
+
+
+def test_edit_budget_grows_with_length():
+    assert max_edits("klaim") == 1 and max_edits("ketenagakerjan") == 2
+
+
+def test_correct_keeps_punctuation_and_known_words(speller):
+    assert speller.correct("gmn cara kliam jaminan hari tau?") == "gmn cara klaim jaminan hari tua?"
+
+
+def test_ties_go_to_the_more_used_word():
+    speller = Speller.from_texts(["manfaat tunai", "manfaat uang", "manfaat lain", "mandat"])
+    assert speller.correction("manfat") == "manfaat"  # one edit from both
+
+
+def test_the_retriever_reads_past_typos(retriever):
+    """A misspelt question finds what the spelled one finds (the fixture corpus, fake encoder)."""
+    assert retriever.query_text("gmn cara kliam jht") == retriever.query_text("gmn cara klaim jht")
+    assert "jht" in retriever.query_text("jaminan hari tau").lower()  # the acronym comes back too
+    typo = retriever.search("bpjs ketenagakerjan kliam jaminan hari tau", k=3)
+    right = retriever.search("bpjs ketenagakerjaan klaim jaminan hari tua", k=3)
+    assert [h.passage.id for h in typo.hits] == [h.passage.id for h in right.hits]
+    assert typo.confidence == pytest.approx(right.confidence)
