@@ -4,7 +4,8 @@ Pure functions, shared by Telegram (`bot/handlers/hitung.py`) and the console (`
 hitung`), so both give the same figures. `numeric_request` recognises a question that carries
 numbers and asks for a sum ("gaji 6 juta potong bpjs berapa?") from general patterns: the
 amounts and counts in it, and keywords for what to compute. The engine (`index/hitung.py`) does
-the arithmetic over the dated rates table `corpus/tarif.yaml`.
+the arithmetic over the dated rates table `corpus/tarif.yaml`. A reply ends with the passage
+of the index that states the rule used (`find_rule`), and is in English for English questions.
 """
 
 from __future__ import annotations
@@ -13,22 +14,29 @@ import argparse
 import datetime as dt
 import html
 import json
+import logging
 import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from bot.reply import Reply, to_plain
+from bot.language import detect_language
+from bot.reply import Reply, format_date, shorten, source_html, to_plain
+from bot.texts import HITUNG_EN_PHRASES, TEXTS, t, ui_language
 from index.hitung import (
     BPJS_TK,
+    NON_TRANSPORTASI,
     PEKERJA,
     PEMBERI_KERJA,
     PEMERINTAH,
     PESERTA,
     RATES_FILE,
+    ROMAN,
+    TRANSPORTASI,
     AmountError,
     Calculation,
     HitungError,
     RateTable,
+    bpu_discount_depends_on_sector,
     denda_rawat_inap,
     format_persen,
     format_rupiah,
@@ -43,6 +51,11 @@ from index.hitung import (
     parse_rupiah,
     santunan_jkm,
 )
+from index.normalize import tokenize
+from index.sentences import sentence_spans
+from index.types import Hit
+
+logger = logging.getLogger(__name__)
 
 # What can be computed, in the order the /hitung menu shows it: kind -> button label.
 IURAN, JKN_PPU, JKN_MANDIRI, BPU, JKP, DENDA, JHT, JKM = (
@@ -62,23 +75,17 @@ PROGRAMS = ("JHT", "JP", "JKK", "JKM", "JKP", "JKN")
 TK_PROGRAMS = ("JHT", "JP", "JKK", "JKM", "JKP")
 MAX_QUESTION = 500  # characters read from a question: numeric questions are short
 
-# The question sent back for each missing field, by kind (the first that applies wins).
-ASK = {
-    (IURAN, "amount"): "Berapa gaji (upah) sebulan? Tulis misalnya <i>6 juta</i> atau <i>Rp6.000.000</i>.",
-    (JKN_PPU, "amount"): "Berapa gaji sebulan? Tulis misalnya <i>6 juta</i>.",
-    (BPU, "amount"): "Berapa penghasilan sebulan yang dilaporkan? Tulis misalnya <i>3 juta</i>.",
-    (JKP, "amount"): "Berapa upah terakhir sebelum PHK? Tulis misalnya <i>7 juta</i>.",
-    (DENDA, "amount"): "Berapa biaya rawat inapnya (tagihan rumah sakit)? Tulis misalnya <i>20 juta</i>.",
-    (DENDA, "bulan"): "Berapa bulan iuran tertunggak? Tulis misalnya <i>8 bulan</i>.",
-    (JHT, "amount"): "Berapa saldo JHT Anda? Tulis misalnya <i>50 juta</i>.",
-    (JKN_MANDIRI, "kelas"): "Kelas berapa: 1, 2, atau 3? Boleh sekalian jumlah orangnya, misalnya <i>kelas 2, 4 orang</i>.",
-    (JKN_MANDIRI, "orang"): "Berapa orang anggota keluarga yang terdaftar? Tulis misalnya <i>4 orang</i>.",
-    ("jkn", "kind"): (
-        "Untuk karyawan, iuran JKN dihitung dari gaji; untuk peserta mandiri, dari kelasnya."
-        " Sebutkan gajinya (misalnya <i>gaji 6 juta</i>) atau kelasnya (misalnya <i>kelas 2, 4 orang</i>)."
-    ),
-    ("", "kind"): "Mau menghitung apa? Ketik /hitung untuk memilih, atau tulis misalnya <i>gaji 6 juta potong bpjs berapa?</i>",
-}
+
+
+def kind_label(kind: str, language: str = "id") -> str:
+    """The /hitung button label of a computation in the user's language."""
+    return t(f"hitung_kind_{kind}", language)
+
+
+def _ask_key(kind: str, missing: str) -> str:
+    """The texts key of the question sent back for a missing field (the first that applies wins)."""
+    key = f"hitung_ask_{kind}_{missing}" if kind else "hitung_ask_kind"
+    return key if key in TEXTS["id"] else "hitung_ask_kind"
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ class Request:
     programs: tuple[str, ...] = ()  # only these programs' lines (contributions), () for all
     on: dt.date | None = None  # the date the rates hold as of; None: today
     needs_orang: bool = False  # "sekeluarga" without a count
+    sektor: str | None = None  # BPU: "transportasi" or "non_transportasi" (PP 50/2025 relief), None: not said
+    ask_sektor: bool = False  # BPU: the relief differs by sector on that date, so the sector is needed
+    language: str = "id"  # the language of the reply: "id" or "en"
     error: str = ""  # an amount or count that makes no sense, as one sentence for the worker
 
     @property
@@ -116,11 +126,15 @@ class Request:
             return "amount"
         if self.kind == DENDA and self.bulan is None:
             return "bulan"
+        if self.kind == BPU and self.sektor is None and self.ask_sektor:
+            return "sektor"
         return ""
 
-    def question(self) -> str:
+    def question(self, language: str | None = None) -> str:
         """The question to send back for the missing field (Telegram HTML)."""
-        return ASK.get((self.kind, self.missing)) or ASK[("", "kind")]
+        missing = self.missing
+        kind = self.kind if missing != "kind" or self.kind == "jkn" else ""
+        return t(_ask_key(kind, missing), language or self.language)
 
     def merge(self, other: Request) -> Request:
         """This request completed with the fields `other` (the user's next message) supplies."""
@@ -135,6 +149,8 @@ class Request:
             updates["keperluan"] = other.keperluan
         if other.programs:
             updates["programs"] = other.programs
+        if other.sektor is not None:
+            updates["sektor"] = other.sektor
         kind = self.kind
         if kind == "jkn":
             kind = JKN_MANDIRI if other.kelas is not None else JKN_PPU if other.amount is not None else kind
@@ -158,7 +174,7 @@ _NUMBER_WORDS = re.compile(
 )
 _SE_UNITS = {"sejuta": "1 juta", "seribu": "1 ribu", "setengah juta": "0,5 juta", "sebulan": "1 bulan", "setahun": "1 tahun"}
 _ENGLISH_UNITS = {"million": "juta", "mio": "juta", "thousand": "ribu", "billion": "miliar"}
-_ROMAN_CLASS = re.compile(r"\b(kelas|kls)\s*(iii|ii|i)\b")
+_ROMAN_CLASS = re.compile(r"\b(kelas|kls|class)\s*(iii|ii|i)\b")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -183,52 +199,63 @@ _TOKEN = re.compile(
 )
 _WORD = re.compile(r"[a-z]+")
 
-_WAGE_WORDS = {"gaji", "upah", "gajih", "salary", "gajinya", "upahnya", "gapok", "thp", "penghasilan", "pendapatan", "income", "penghasilannya"}
-_BILL_WORDS = {"biaya", "tagihan", "biayanya", "tagihannya", "habis", "tarif", "ongkos"}
-_SALDO_WORDS = {"saldo", "saldonya", "tabungan"}
+_WAGE_WORDS = {"gaji", "upah", "gajih", "salary", "gajinya", "upahnya", "gapok", "thp", "penghasilan", "pendapatan", "income", "penghasilannya", "wage", "wages", "earn", "earning", "earnings"}
+_BILL_WORDS = {"biaya", "tagihan", "biayanya", "tagihannya", "habis", "tarif", "ongkos", "bill", "cost", "costs"}
+_SALDO_WORDS = {"saldo", "saldonya", "tabungan", "balance"}
 _UMK_WORDS = {"umk", "ump", "umr", "minimum"}
-_MONTH_WORDS = {"bulan", "bln", "bl", "bulanan"}
-_PERSON_WORDS = {"orang", "org", "jiwa", "anggota", "peserta", "org.", "kepala"}
-_CHILD_WORDS = {"anak", "anaknya"}
-_YEAR_WORDS = {"tahun", "thn", "th", "thun"}
+_MONTH_WORDS = {"bulan", "bln", "bl", "bulanan", "month", "months"}
+_PERSON_WORDS = {"orang", "org", "jiwa", "anggota", "peserta", "org.", "kepala", "people", "persons", "person", "members"}
+_CHILD_WORDS = {"anak", "anaknya", "child", "children", "kids"}
+_YEAR_WORDS = {"tahun", "thn", "th", "thun", "year", "years"}
 _CLASS_WORDS = {"kelas", "kls", "class"}
 _RISK_WORDS = {"kelompok", "risiko", "resiko", "grup", "golongan"}
 
 _INTENT = re.compile(
     r"\b(berapa|brp|brapa|berapakah|hitung|hitungan|hitungkan|itung|itungan|total|jumlah|potong|potongan|dipotong|motong|"
-    r"rincian|besaran|besarnya|estimasi|kira|perkiraan|simulasi|how much|calculate|deduction)\b"
+    r"rincian|besaran|besarnya|estimasi|kira|perkiraan|simulasi|how much|calculate|deduction|deductions|deducted|deduct)\b"
 )
 _COMPUTE = re.compile(r"\b(hitung|hitungkan|hitungin|itung|itungin|itungkan|kalkulasi|calculate)\b")
 _DURATION = re.compile(r"\bberapa\s+(lama|hari|kali|tahun|bulan lagi)\b|\bkapan\b")
-_KES = re.compile(r"\b(bpjs\s*kes(ehatan)?|jkn|kis|kesehatan|bpjskes)\b")
-_TK = re.compile(r"\b(ketenagakerjaan|bpjs\s*tk|bpjstk|jamsostek|bpjamsostek|naker)\b")
-_DENDA = re.compile(r"\b(denda|dendanya)\b")
-_ARREARS = re.compile(r"\b(nunggak|menunggak|tunggak|tunggakan|nunggakin|telat\s+bayar|terlambat\s+bayar|belum\s+bayar|nggak\s+bayar|gak\s+bayar|tidak\s+bayar)\b")
-_INPATIENT = re.compile(r"\b(rawat|dirawat|opname|rawat\s+inap|ranap|rumah\s+sakit|rs|operasi)\b")
-_JHT = re.compile(r"\b(jht|hari\s+tua)\b")
-_PARTIAL = re.compile(r"\b(sebagian|rumah|perumahan|kpr|dp)\b")
-_HOUSE = re.compile(r"\b(rumah|perumahan|kpr|dp)\b")
-_JKP = re.compile(r"\b(jkp|phk|diphk|di\s*phk|kena\s+phk|dipecat|di\s*pecat|kehilangan\s+pekerjaan|pengangguran|di\s*-?\s*phk)\b")
-_BENEFIT = re.compile(r"\b(dapat|dapet|dpt|manfaat|uang\s+tunai|cair|dicairkan|terima|diterima|tunjangan|klaim|santunan)\b")
-_CONTRIB = re.compile(r"\b(iuran|iurannya|potong|potongan|dipotong|bayar|membayar)\b")
+_KES = re.compile(r"\b(bpjs\s*kes(ehatan)?|jkn|kis|kesehatan|bpjskes|health)\b")
+_TK = re.compile(r"\b(ketenagakerjaan|bpjs\s*tk|bpjstk|jamsostek|bpjamsostek|naker|employment)\b")
+_DENDA = re.compile(r"\b(denda|dendanya|penalty|fine)\b")
+_ARREARS = re.compile(r"\b(nunggak|menunggak|tunggak|tunggakan|nunggakin|telat\s+bayar|terlambat\s+bayar|belum\s+bayar|nggak\s+bayar|gak\s+bayar|tidak\s+bayar|arrears|unpaid)\b")
+_INPATIENT = re.compile(r"\b(rawat|dirawat|opname|rawat\s+inap|ranap|rumah\s+sakit|rs|operasi|hospital|hospitalised|hospitalized|inpatient)\b")
+_JHT = re.compile(r"\b(jht|hari\s+tua|old\s+age)\b")
+_PARTIAL = re.compile(r"\b(sebagian|rumah|perumahan|kpr|dp|partial|partly|house|housing|home|mortgage)\b")
+_HOUSE = re.compile(r"\b(rumah|perumahan|kpr|dp|house|housing|home|mortgage)\b")
+_JKP = re.compile(r"\b(jkp|phk|diphk|di\s*phk|kena\s+phk|dipecat|di\s*pecat|kehilangan\s+pekerjaan|pengangguran|di\s*-?\s*phk|laid\s+off|layoff|lost\s+my\s+job|job\s+loss)\b")
+_BENEFIT = re.compile(r"\b(dapat|dapet|dpt|manfaat|uang\s+tunai|cair|dicairkan|terima|diterima|tunjangan|klaim|santunan|get|receive|benefit|claim|withdraw)\b")
+_CONTRIB = re.compile(r"\b(iuran|iurannya|potong|potongan|dipotong|bayar|membayar|contribution|contributions|deduct|deducted|deduction|deductions|pay)\b")
 _BPU = re.compile(
     r"\b(bpu|bukan\s+penerima\s+upah|pekerja\s+mandiri|informal|ojol|ojek|driver|kurir|freelance|freelancer|"
-    r"pedagang|petani|nelayan|usaha\s+sendiri|wiraswasta|buruh\s+harian)\b"
+    r"pedagang|petani|nelayan|usaha\s+sendiri|wiraswasta|buruh\s+harian|gojek|grab|self[\s-]employed|gig)\b"
 )
-_MANDIRI = re.compile(r"\b(mandiri|pbpu|bukan\s+pekerja|sekeluarga|keluarga)\b")
-_FAMILY = re.compile(r"\b(sekeluarga|keluarga)\b")
-_JKM = re.compile(r"\b(jkm|kematian|meninggal)\b")
+# The sector of a BPU member, for the PP 50/2025 relief; "bukan transportasi" is read before "transportasi".
+_NON_TRANSPORT = re.compile(
+    r"\b(bukan|non|selain|tidak|not)\s*-?\s*(sektor\s+)?(transportasi|transport)\b|\b(pedagang|petani|nelayan|penjahit|"
+    r"wiraswasta|usaha\s+sendiri|warung|umkm|pekebun|peternak|tukang|buruh\s+harian|freelance|freelancer|trader|farmer|fisherman)\b"
+)
+_TRANSPORT = re.compile(
+    r"\b(transportasi|transport|ojol|ojek|driver|sopir|supir|kurir|courier|pengemudi|angkot|taksi|taxi|gojek|grab|maxim|"
+    r"pengantar|delivery)\b"
+)
+_YES = re.compile(r"^\s*(ya|iya|yes|y|betul|benar|ok|oke)\b")
+_NO = re.compile(r"^\s*(tidak|tdk|nggak|ngga|gak|enggak|bukan|no|n)\b")
+_MANDIRI = re.compile(r"\b(mandiri|pbpu|bukan\s+pekerja|sekeluarga|keluarga|independent|family)\b")
+_FAMILY = re.compile(r"\b(sekeluarga|keluarga|family)\b")
+_JKM = re.compile(r"\b(jkm|kematian|meninggal|death)\b")
 _PROGRAM_WORDS = {
-    "JHT": re.compile(r"\b(jht|hari\s+tua)\b"),
-    "JP": re.compile(r"\b(jp|pensiun)\b"),
-    "JKK": re.compile(r"\b(jkk|kecelakaan\s+kerja)\b"),
-    "JKM": re.compile(r"\b(jkm|kematian)\b"),
-    "JKP": re.compile(r"\b(jkp|kehilangan\s+pekerjaan)\b"),
+    "JHT": re.compile(r"\b(jht|hari\s+tua|old\s+age)\b"),
+    "JP": re.compile(r"\b(jp|pensiun|pension)\b"),
+    "JKK": re.compile(r"\b(jkk|kecelakaan\s+kerja|work\s+accident)\b"),
+    "JKM": re.compile(r"\b(jkm|kematian|death)\b"),
+    "JKP": re.compile(r"\b(jkp|kehilangan\s+pekerjaan|job\s+loss)\b"),
     "JKN": _KES,
 }
-_PARENTS = re.compile(r"\b(orang\s*tua|ortu|mertua)\b")
-_PARENT = re.compile(r"\b(ayah|ibu|bapak|bapaknya|ibunya|mama|papa)\b")
-_SPOUSE = re.compile(r"\b(istri|suami|isteri)\b")
+_PARENTS = re.compile(r"\b(orang\s*tua|ortu|mertua|parents|in-laws)\b")
+_PARENT = re.compile(r"\b(ayah|ibu|bapak|bapaknya|ibunya|mama|papa|father|mother)\b")
+_SPOUSE = re.compile(r"\b(istri|suami|isteri|wife|husband|spouse)\b")
 _RISK_NAMES = (
     (re.compile(r"\b(risiko|resiko)\s+sangat\s+rendah\b"), 1),
     (re.compile(r"\b(risiko|resiko)\s+sangat\s+tinggi\b"), 5),
@@ -447,6 +474,8 @@ def numeric_request(question: str, *, forced: bool = False, kind: str = "", toda
         programs=_programs(text) if detected == IURAN else ("JHT",) if detected == BPU and _JHT.search(text) else (),
         on=on,
         needs_orang=bool(_FAMILY.search(text)),
+        sektor=_sector(text) if detected in (BPU, "") else None,
+        language=_language(question),
         error=" ".join(errors),
     )
     if not forced and not kind and not request.error and not _has_main_number(request, nums):
@@ -498,15 +527,39 @@ def _kind(text: str, nums: _Numbers, forced: bool) -> str | None:
         return BPU
     if _MANDIRI.search(text) and has_amount and re.search(r"\b(penghasilan|pendapatan)\b", text):
         return BPU
-    if has_amount and (_CONTRIB.search(text) or re.search(r"\b(gaji|upah|salary|bpjs)\b", text)):
+    if has_amount and (_CONTRIB.search(text) or re.search(r"\b(gaji|upah|salary|wage|bpjs)\b", text)):
         return IURAN
     if forced and _JKM.search(text):
         return JKM
     if forced and _JKP.search(text):
         return JKP
     if forced:
-        return IURAN if has_amount or re.search(r"\b(gaji|upah|potong|potongan|dipotong)\b", text) else ""
+        return IURAN if has_amount or re.search(r"\b(gaji|upah|potong|potongan|dipotong|salary|wage)\b", text) else ""
     return None
+
+
+def _sector(text: str) -> str | None:
+    """The BPU sector a question names (ojol, kurir, sopir: transport; pedagang, petani: other), or None."""
+    if _NON_TRANSPORT.search(text):
+        return NON_TRANSPORTASI
+    if _TRANSPORT.search(text):
+        return TRANSPORTASI
+    return None
+
+
+def sector_reply(text: str) -> str:
+    """A bare yes/no answer to the sector question, as words the parser reads ("" when not yes/no)."""
+    lowered = text.lower()
+    if _NO.search(lowered):
+        return "bukan transportasi"
+    if _YES.search(lowered):
+        return "transportasi"
+    return ""
+
+
+def _language(question: str) -> str:
+    """The reply language of a question: English when it is written in English, else Indonesian."""
+    return ui_language(detect_language(str(question or "")[:MAX_QUESTION]))
 
 
 def _programs(text: str) -> tuple[str, ...]:
@@ -550,7 +603,7 @@ def compute(rates: RateTable, request: Request) -> Calculation:
         raise HitungError(request.error)
     if request.missing:
         raise HitungError(to_plain(request.question()))
-    on = request.on
+    on = request.on or dt.date.today()
     if request.kind == IURAN:
         programs = set(request.programs or PROGRAMS)
         calc = iuran_penerima_upah(
@@ -573,7 +626,7 @@ def compute(rates: RateTable, request: Request) -> Calculation:
     if request.kind == JKN_MANDIRI:
         return iuran_jkn_mandiri(rates, request.kelas, request.orang or 1, on=on)
     if request.kind == BPU:
-        return iuran_bpu(rates, request.amount, ikut_jht="JHT" in request.programs, on=on)
+        return iuran_bpu(rates, request.amount, ikut_jht="JHT" in request.programs, sektor=request.sektor, on=on)
     if request.kind == JKP:
         return manfaat_jkp(rates, request.amount, on=on)
     if request.kind == DENDA:
@@ -582,7 +635,7 @@ def compute(rates: RateTable, request: Request) -> Calculation:
         return klaim_jht_sebagian(rates, request.amount, keperluan=request.keperluan, masa_kepesertaan_tahun=request.tahun, on=on)
     if request.kind == JKM:
         return santunan_jkm(rates, on=on)
-    raise HitungError(to_plain(ASK[("", "kind")]))
+    raise HitungError(to_plain(t("hitung_ask_kind", request.language)))
 
 
 def _program_of(label: str) -> str:
@@ -591,26 +644,42 @@ def _program_of(label: str) -> str:
 
 # --- rendering ---------------------------------------------------------------------------------
 
-PAYER_LABELS = {
-    PEKERJA: "Pekerja (dipotong dari gaji)",
-    PEMBERI_KERJA: "Pemberi kerja",
-    PEMERINTAH: "Pemerintah",
-    PESERTA: "Peserta",
-    BPJS_TK: "Dibayar BPJS Ketenagakerjaan",
+PAYER_KEYS = {
+    PEKERJA: "hitung_payer_pekerja",
+    PEMBERI_KERJA: "hitung_payer_pemberi_kerja",
+    PEMERINTAH: "hitung_payer_pemerintah",
+    PESERTA: "hitung_payer_peserta",
+    BPJS_TK: "hitung_payer_bpjs_tk",
 }
 BENEFIT_KINDS = (JKP, JHT, JKM)
-FOOTER = (
-    "ℹ️ Perkiraan dari tabel tarif resmi, bukan tagihan atau keputusan BPJS. Untuk kasus Anda, hubungi "
-    "BPJS Ketenagakerjaan (telepon 175) atau BPJS Kesehatan (Care Center 165)."
-)
+RULE_LIMIT = 320  # characters of the quoted rule: a reply stays a phone screen or two
 
 
-def _line_html(line) -> str:
+def payer_label(payer: str, language: str = "id") -> str:
+    return t(PAYER_KEYS[payer], language) if payer in PAYER_KEYS else payer
+
+
+def translate(text: str, language: str) -> str:
+    """The engine's Indonesian labels and notes in the reply language (phrases not in the table stay as they are)."""
+    if ui_language(language) != "en":
+        return text
+    for pattern, replacement in HITUNG_EN_PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _date_text(day: dt.date, language: str) -> str:
+    return format_date(day.isoformat(), language) if ui_language(language) == "en" else format_tanggal(day)
+
+
+def _line_html(line, language: str = "id") -> str:
     amount = f"<b>{format_rupiah(line.amount)}</b>"
-    label = html.escape(line.label)
+    label = html.escape(translate(line.label, language))
+    if line.amount < 0:  # a temporary relief taken off the normal contributions
+        return f"• {label}: {amount}"
     if " x " in line.label and (line.rate is not None or "=" in line.label):  # the engine already wrote the working into the label (JKP, denda)
         if "=" in line.label:
-            months = f" ({line.quantity} bulan)" if line.quantity > 1 else ""
+            months = f" ({line.quantity} {t('hitung_months', language)})" if line.quantity > 1 else ""
             return f"• {label} → {amount}{months}"
         return f"• {label} = {amount}"
     if line.rate is not None:
@@ -619,41 +688,152 @@ def _line_html(line) -> str:
         working = format_rupiah(line.base) if line.base is not None else ""
     if line.quantity > 1:
         working += f" x {line.quantity}"
-    cap = f" (batas {format_rupiah(line.cap)})" if line.cap is not None else ""
+    cap = f" ({t('hitung_cap', language)} {format_rupiah(line.cap)})" if line.cap is not None else ""
     if working == format_rupiah(line.amount):
         return f"• {label}: {amount}"
     return f"• {label}: {html.escape(working)}{cap} = {amount}"
 
 
-def render(calc: Calculation, request: Request | None = None) -> Reply:
-    """A calculation as a compact reply: lines with rates and caps, totals by payer, date, regulations."""
+def render(calc: Calculation, request: Request | None = None, *, language: str | None = None, rule: Hit | None = None) -> Reply:
+    """A calculation as a compact reply: lines with rates and caps, totals by payer, date, regulations,
+    and the passage that states the rule (`rule`, quoted verbatim with its source) when one was found."""
+    language = ui_language(language or (request.language if request else "id"))
     kind = request.kind if request else ""
-    parts = [f"🧮 <b>{html.escape(calc.title)}</b>\n<i>Tarif per {format_tanggal(calc.as_of)}</i>"]
-    parts.append("\n".join(_line_html(line) for line in calc.lines))
+    title = html.escape(translate(calc.title, language))
+    parts = [f"🧮 <b>{title}</b>\n<i>{t('hitung_as_of', language, date=_date_text(calc.as_of, language))}</i>"]
+    parts.append("\n".join(_line_html(line, language) for line in calc.lines))
     payers = calc.payers
-    if kind in BENEFIT_KINDS or payers == (BPJS_TK,):
-        totals = [f"<b>Total diterima: {format_rupiah(calc.total)}</b>"]
+    if calc.discount:
+        totals = [
+            f"{t('hitung_normal', language)}: {format_rupiah(calc.normal_total)}",
+            f"<b>{t('hitung_discounted', language)}: {format_rupiah(calc.total)}</b>",
+        ]
+    elif kind in BENEFIT_KINDS or payers == (BPJS_TK,):
+        totals = [f"<b>{t('hitung_total_received', language)}: {format_rupiah(calc.total)}</b>"]
     elif kind == DENDA:
-        totals = [f"<b>Total denda: {format_rupiah(calc.total)}</b>"]
+        totals = [f"<b>{t('hitung_total_penalty', language)}: {format_rupiah(calc.total)}</b>"]
     else:
-        totals = [f"<b>Total: {format_rupiah(calc.total)}</b>"]
+        totals = [f"<b>{t('hitung_total', language)}: {format_rupiah(calc.total)}</b>"]
         if len(payers) > 1:
-            totals += [f"{PAYER_LABELS.get(p, html.escape(p))}: {format_rupiah(calc.total_for(p))}" for p in payers]
-        else:
-            totals[0] += f" (dibayar {html.escape(PAYER_LABELS.get(payers[0], payers[0]).lower())})" if payers else ""
+            totals += [f"{html.escape(payer_label(p, language))}: {format_rupiah(calc.total_for(p))}" for p in payers]
+        elif payers:
+            totals[0] += f" ({t('hitung_paid_by', language)} {html.escape(payer_label(payers[0], language).lower())})"
     parts.append("\n".join(totals))
     notes = list(dict.fromkeys(line.note for line in calc.lines if line.note))
     notes = [n[0].upper() + n[1:] + "." for n in notes] + list(calc.notes)
+    notes = [translate(n, language) for n in notes]
     if request and request.kind == IURAN and request.risiko is None and any(line.label.startswith("JKK") for line in calc.lines):
-        notes.append("JKK dihitung dengan kelompok risiko 1 (sangat rendah); sebutkan risikonya bila berbeda, misalnya risiko sedang.")
+        notes.append(t("hitung_risk_default", language))
     if notes:
         parts.append("\n".join(f"<i>{html.escape(n)}</i>" for n in notes))
     regulations = list(dict.fromkeys(line.regulation for line in calc.lines if line.regulation))
     if regulations:
-        parts.append("📜 Dasar: " + html.escape("; ".join(regulations)))
-    parts.append(FOOTER)
+        parts.append(f"{t('hitung_basis', language)}: " + html.escape("; ".join(regulations)))
+    if rule is not None:
+        parts.append(rule_html(rule, rule_query(request, calc) if request else calc.title, language))
+    parts.append(t("hitung_footer", language))
     message = "\n\n".join(parts)
-    return Reply(message, to_plain(message))
+    return Reply(message, to_plain(message), (rule.passage,) if rule is not None else ())
+
+
+# --- the passage that states the rule -----------------------------------------------------------
+
+RULE_QUERIES = {
+    IURAN: "iuran BPJS Ketenagakerjaan pekerja penerima upah persen dari upah dibayar pemberi kerja dan pekerja",
+    JKN_PPU: "iuran JKN pekerja penerima upah 5 persen 4 persen pemberi kerja 1 persen pekerja batas upah",
+    JKN_MANDIRI: "besaran iuran JKN peserta mandiri PBPU kelas {kelas}",
+    BPU: "iuran peserta bukan penerima upah BPU JKK JKM dari penghasilan",
+    JKP: "manfaat uang tunai JKP 60 persen upah 6 bulan batas upah",
+    DENDA: "denda pelayanan rawat inap JKN 5 persen tunggakan iuran 45 hari",
+    JHT: "klaim JHT sebagian 10 persen 30 persen perumahan",
+    JKM: "santunan Jaminan Kematian ahli waris biaya pemakaman",
+}
+PROGRAM_QUERIES = {
+    "JHT": "iuran Jaminan Hari Tua 5,7 persen dari upah pemberi kerja pekerja",
+    "JP": "iuran Jaminan Pensiun batas upah",
+    "JKK": "iuran Jaminan Kecelakaan Kerja kelompok tingkat risiko",
+    "JKM": "iuran Jaminan Kematian 0,3 persen dari upah",
+    "JKP": "iuran JKP dibayar pemerintah pusat rekomposisi iuran JKK",
+    "JKN": RULE_QUERIES[JKN_PPU],
+}
+BPU_RELIEF_QUERY = "keringanan diskon 50 persen iuran JKK dan JKM peserta BPU PP 50 Tahun 2025"
+
+
+def rule_query(request: Request, calc: Calculation | None = None) -> str:
+    """The search query for the passage stating the rule a calculation used, e.g. "iuran Jaminan Pensiun batas upah"."""
+    if request.kind == IURAN and len(request.programs) == 1:
+        return PROGRAM_QUERIES.get(request.programs[0], RULE_QUERIES[IURAN])
+    if request.kind == BPU and calc is not None and calc.discount:
+        return BPU_RELIEF_QUERY
+    template = RULE_QUERIES.get(request.kind, "")
+    return template.format(kelas=ROMAN.get(request.kelas or 0, "")).strip()
+
+
+def find_rule(retriever, request: Request, calc: Calculation | None = None) -> Hit | None:
+    """The best passage of the index for the rule a calculation used; None when the search is not confident.
+
+    Blocking (it encodes the query): call it off the event loop. Never raises: the computed answer
+    stands without its quote when the search fails.
+    """
+    query = rule_query(request, calc)
+    if retriever is None or not query:
+        return None
+    try:
+        result = retriever.search(query, k=1)
+    except Exception:
+        logger.exception("searching the rule of a calculation failed")
+        return None
+    return result.hits[0] if result.answered and result.hits else None
+
+
+def _best_sentence(text: str, spans: list[tuple[int, int]], query: str) -> int:
+    """The index of the sentence sharing the most of the query's words (rarer words in the passage count more)."""
+    wanted = set(tokenize(query))
+    words = [set(tokenize(text[a:b])) & wanted for a, b in spans]
+    spread = {w: sum(w in found for found in words) for w in wanted}
+    scores = [sum(1 / spread[w] for w in found) for found in words]
+    return max(range(len(spans)), key=lambda i: (scores[i], -i))
+
+
+def rule_excerpt(text: str, query: str, limit: int = RULE_LIMIT, answer_span: tuple[int, int] | None = None) -> str:
+    """The sentences of a passage that state the rule, verbatim, at most about `limit` characters.
+
+    The search's answer sentence (else the one matching `query` best) with whole sentences
+    around it while they fit; "…" marks what is left out.
+    """
+    stripped = text.strip()
+    offset = text.find(stripped) if stripped else 0
+    text = stripped
+    if len(text) <= limit:
+        return text
+    spans = sentence_spans(text) or [(0, len(text))]
+    i = None
+    if answer_span is not None:
+        a = answer_span[0] - offset
+        i = next((k for k, (c, d) in enumerate(spans) if c <= a < d), None)
+    if i is None:
+        i = _best_sentence(text, spans, query)
+    lo = hi = i
+    while True:
+        grown = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= limit:
+            hi, grown = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= limit:
+            lo, grown = lo - 1, True
+        if not grown:
+            break
+    start, end = spans[lo][0], spans[hi][1]
+    body = text[start:end].strip()
+    if len(body) > limit:
+        return ("…" if start > 0 else "") + shorten(body, limit)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def rule_html(hit: Hit, query: str, language: str = "id") -> str:
+    """The rule's passage quoted (an excerpt, verbatim) with its source line."""
+    span = getattr(hit, "answer_span", None)
+    quote = html.escape(rule_excerpt(hit.passage.text, query, answer_span=span))
+    return f"{t('hitung_rule', language)}\n<blockquote>{quote}</blockquote>\n{source_html(hit.passage, language)}"
 
 
 def question_reply(request: Request) -> Reply:
@@ -669,11 +849,11 @@ def error_reply(message: str) -> Reply:
     return Reply(text, to_plain(text))
 
 
-def menu_text() -> str:
-    return "🧮 <b>Hitung</b>: mau menghitung apa? Pilih di bawah, lalu ketik angkanya.\nAtau tulis langsung, misalnya <i>gaji 6 juta potong bpjs berapa?</i>"
+def menu_text(language: str = "id") -> str:
+    return t("hitung_menu", language)
 
 
-def to_json(calc: Calculation, request: Request | None = None) -> dict:
+def to_json(calc: Calculation, request: Request | None = None, rule: Hit | None = None) -> dict:
     """The `python -m bot hitung --json` form of a calculation."""
     return {
         "request": request.to_json() if request else None,
@@ -696,9 +876,13 @@ def to_json(calc: Calculation, request: Request | None = None) -> dict:
             for line in calc.lines
         ],
         "total": calc.total,
+        "normal_total": calc.normal_total,
         "by_payer": {payer: calc.total_for(payer) for payer in calc.payers},
         "notes": list(calc.notes),
         "regulations": list(dict.fromkeys(line.regulation for line in calc.lines if line.regulation)),
+        "rule": None if rule is None else {
+            "id": rule.passage.id, "text": rule.passage.text, "title": rule.passage.title, "source": rule.passage.source, "url": rule.passage.url,
+        },
     }
 
 
@@ -709,18 +893,35 @@ def rates_file(corpus_dir: Path, index_dir: Path | None = None) -> Path:
     return Path(corpus_dir) / RATES_FILE
 
 
-def answer(rates: RateTable, question: str, *, forced: bool = False, today: dt.date | None = None) -> tuple[Request | None, Reply | None, Calculation | None]:
+def prepare(rates: RateTable, request: Request) -> Request:
+    """A request checked against the table: a BPU request asks for the sector when the relief differs by sector."""
+    if request.kind == BPU and request.sektor is None and not request.ask_sektor:
+        try:
+            depends = bpu_discount_depends_on_sector(rates, request.on or dt.date.today())
+        except HitungError:
+            depends = False
+        if depends:
+            return replace(request, ask_sektor=True)
+    return request
+
+
+def answer(
+    rates: RateTable, question: str, *, forced: bool = False, today: dt.date | None = None, retriever=None
+) -> tuple[Request | None, Reply | None, Calculation | None]:
     """A question to (request, reply, calculation): the reply is the result, a question back, or a clear error."""
     request = numeric_request(question, forced=forced, today=today)
     if request is None:
         return None, None, None
+    if today is not None and request.on is None:
+        request = replace(request, on=today)
+    request = prepare(rates, request)
     if request.error or request.missing:
         return request, question_reply(request), None
     try:
         calc = compute(rates, request)
     except HitungError as exc:
         return request, error_reply(str(exc)), None
-    return request, render(calc, request), calc
+    return request, render(calc, request, rule=find_rule(retriever, request, calc)), calc
 
 
 # --- the console -------------------------------------------------------------------------------
@@ -729,19 +930,75 @@ def answer(rates: RateTable, question: str, *, forced: bool = False, today: dt.d
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of `python -m bot hitung`."""
     parser.add_argument("question", nargs="*", metavar="TEKS", help='what to compute, as a worker writes it: "gaji 6 juta", "kelas 2 4 orang", "phk gaji 7 juta"')
-    parser.add_argument("--json", action="store_true", help='print {"request", "title", "as_of", "lines", "total", "by_payer", "notes", "regulations"}')
+    parser.add_argument("--json", action="store_true", help='print {"request", "title", "as_of", "lines", "total", "normal_total", "by_payer", "notes", "regulations", "rule"}')
     parser.add_argument("--tanggal", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="rates as of this date (default: today, or a date in the text)")
     parser.add_argument("--corpus", type=Path, default=None, help="corpus directory holding tarif.yaml (default: CORPUS_DIR)")
+    parser.add_argument("--index", type=Path, default=None, help="index to quote the rule from (default: INDEX_DIR; none with --corpus)")
+    parser.add_argument("--check", type=Path, default=None, metavar="FILE.tsv", help="answer each question<TAB>expected total of FILE and report the ones that differ")
+
+
+def read_checks(path: Path) -> tuple[dt.date | None, list[tuple[str, int]]]:
+    """A `question<TAB>expected total in rupiah` file: the `# as of: YYYY-MM-DD` date and its rows."""
+    on, rows = None, []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("#"):
+            match = re.match(r"#\s*as of:\s*(\d{4}-\d{2}-\d{2})", line)
+            on = dt.date.fromisoformat(match.group(1)) if match else on
+            continue
+        if not line.strip():
+            continue
+        question, _, total = line.partition("\t")
+        if not re.fullmatch(r"\s*\d+\s*", total):
+            raise ValueError(f"{path}:{number}: expected question<TAB>total in rupiah")
+        rows.append((question.strip(), int(total)))
+    return on, rows
+
+
+def check(rates: RateTable, rows: list[tuple[str, int]], on: dt.date | None = None) -> list[tuple[str, int, int | str]]:
+    """The rows whose computed total differs: (question, expected, computed total or what went wrong)."""
+    wrong = []
+    for question, expected in rows:
+        request = numeric_request(question, today=on)
+        if request is None:
+            wrong.append((question, expected, "not read as a numeric question"))
+            continue
+        request = prepare(rates, replace(request, on=request.on or on))
+        if request.error or request.missing:
+            wrong.append((question, expected, request.error or f"missing {request.missing}"))
+            continue
+        try:
+            total = compute(rates, request).total
+        except HitungError as exc:
+            wrong.append((question, expected, str(exc)))
+            continue
+        if total != expected:
+            wrong.append((question, expected, total))
+    return wrong
+
+
+def _retriever(index_dir: Path | None):
+    """The index to quote rules from, or None (no index, or one that does not load: the sums need none)."""
+    if index_dir is None:
+        return None
+    from index import IndexLoadError, Retriever
+
+    try:
+        return Retriever.load(index_dir)
+    except IndexLoadError as exc:
+        logger.info("no rule quotes: %s", exc)
+        return None
 
 
 def cmd_hitung(args: argparse.Namespace, settings=None) -> int:
     """`python -m bot hitung TEKS`: the same computation and reply as Telegram, or JSON.
 
     The table is `--corpus`'s, else the one the bot uses: shipped with the index, else CORPUS_DIR's.
+    The rule is quoted from `--index`, else (without `--corpus`) from the bot's index when it loads.
     """
     from index.console import UserError
     from index.hitung import RatesError
 
+    index_dir = getattr(args, "index", None)
     if args.corpus is not None:
         path = rates_file(args.corpus)
     else:
@@ -750,10 +1007,21 @@ def cmd_hitung(args: argparse.Namespace, settings=None) -> int:
 
             settings = Settings()
         path = rates_file(settings.corpus_dir, settings.index_dir)
+        index_dir = index_dir or settings.index_dir
     try:
         rates = load_rates(path)
     except RatesError as exc:
         raise UserError(f"rates table: {exc}") from None
+    if getattr(args, "check", None) is not None:
+        try:
+            on, rows = read_checks(args.check)
+        except (OSError, ValueError) as exc:
+            raise UserError(str(exc)) from None
+        wrong = check(rates, rows, args.tanggal or on)
+        for question, expected, got in wrong:
+            print(f"✗ {question}\texpected {format_rupiah(expected)}, got {format_rupiah(got) if isinstance(got, int) else got}")
+        print(f"{len(rows) - len(wrong)}/{len(rows)} right")
+        return 1 if wrong else 0
     text = " ".join(args.question).strip()
     if not text:
         print(to_plain(menu_text()))
@@ -762,6 +1030,8 @@ def cmd_hitung(args: argparse.Namespace, settings=None) -> int:
     request = numeric_request(text, forced=True)
     if request is not None and args.tanggal is not None:
         request = replace(request, on=args.tanggal)
+    if request is not None:
+        request = prepare(rates, request)
     if request is None or request.error or request.missing:
         request = request or Request(kind="")
         raise UserError(request.error or to_plain(request.question()))
@@ -769,8 +1039,9 @@ def cmd_hitung(args: argparse.Namespace, settings=None) -> int:
         calc = compute(rates, request)
     except HitungError as exc:
         raise UserError(str(exc)) from None
+    rule = find_rule(_retriever(index_dir), request, calc)
     if args.json:
-        print(json.dumps(to_json(calc, request), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(calc, request, rule), ensure_ascii=False, indent=2))
     else:
-        print(render(calc, request).plain)
+        print(render(calc, request, rule=rule).plain)
     return 0

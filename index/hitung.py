@@ -167,6 +167,16 @@ class Calculation:
         return sum(line.amount for line in self.lines if line.payer == payer)
 
     @property
+    def discount(self) -> int:
+        """What temporary relief lines (negative amounts) take off the normal total; 0 without any."""
+        return -sum(line.amount for line in self.lines if line.amount < 0)
+
+    @property
+    def normal_total(self) -> int:
+        """The total before any temporary relief."""
+        return self.total + self.discount
+
+    @property
     def payers(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(line.payer for line in self.lines))
 
@@ -671,10 +681,49 @@ def iuran_jkn_keluarga(
     raise HitungError("Segmen JKN harus PPU (karyawan) atau PBPU/BP (mandiri).")
 
 
+TRANSPORTASI, NON_TRANSPORTASI = "transportasi", "non_transportasi"
+SEKTOR = {TRANSPORTASI: "sektor transportasi", NON_TRANSPORTASI: "di luar sektor transportasi"}
+BPU_DISCOUNT = "bpu.jkk_jkm.persen_dibayar"  # + "." + sector: the share of JKK and JKM a BPU member pays
+
+
+def bpu_discount(rates: RateTable, sektor: str, on: dt.date | None = None) -> Rate | None:
+    """The temporary BPU discount row (PP 50/2025) for a sector on a date, or None when none applies."""
+    if sektor not in SEKTOR:
+        raise HitungError("Sektor BPU harus transportasi (ojol, ojek, sopir, kurir) atau bukan transportasi.")
+    return rates.find(f"{BPU_DISCOUNT}.{sektor}", _day(on))
+
+
+def bpu_discount_depends_on_sector(rates: RateTable, on: dt.date | None = None) -> bool:
+    """Whether the BPU contribution on that date differs by sector (then the sector must be known)."""
+    day = _day(on)
+    paid = {(r.value if (r := rates.find(f"{BPU_DISCOUNT}.{s}", day)) else None) for s in SEKTOR}
+    return len(paid) > 1
+
+
+def _discount_periods(rates: RateTable) -> str:
+    """The contribution months each sector's relief covers, for a note."""
+    parts = []
+    for sektor, name in SEKTOR.items():
+        for r in (r for r in rates.rows if r.key == f"{BPU_DISCOUNT}.{sektor}"):
+            end = f" sampai {format_tanggal(r.effective_until)}" if r.effective_until else " dan seterusnya"
+            parts.append(f"{name} untuk iuran {format_tanggal(r.effective_from)}{end}")
+    return "; ".join(parts)
+
+
 def iuran_bpu(
-    rates: RateTable, penghasilan: int, *, ikut_jht: bool = False, on: dt.date | None = None
+    rates: RateTable,
+    penghasilan: int,
+    *,
+    ikut_jht: bool = False,
+    sektor: str | None = None,
+    on: dt.date | None = None,
 ) -> Calculation:
-    """Monthly BPJS Ketenagakerjaan contributions of an informal worker (BPU) for a declared income."""
+    """Monthly BPJS Ketenagakerjaan contributions of an informal worker (BPU) for a declared income.
+
+    With `sektor` ("transportasi" or "non_transportasi"), a temporary discount of the table
+    (PP 50/2025: JKK and JKM for the contribution months it names) is applied as a negative line
+    after the normal ones, so the reply shows both the normal and the discounted amount.
+    """
     day = _day(on)
     income = _amount(penghasilan, "Penghasilan", positive=True)
     jkk = rates.get("bpu.jkk.iuran", day)
@@ -691,15 +740,47 @@ def iuran_bpu(
             "JKK (iuran paling banyak)", PESERTA, int(high.value), high, note=f"{share} melebihi iuran paling banyak"
         )
     jkm = rates.get("bpu.jkm.iuran", day)
-    lines = [jkk_line, _fixed_line("JKM", PESERTA, int(jkm.value), jkm)]
+    jkm_line = _fixed_line("JKM", PESERTA, int(jkm.value), jkm)
+    lines = [jkk_line, jkm_line]
     if ikut_jht:
         lines.append(_rate_line("JHT (pilihan)", PESERTA, income, rates.get("bpu.jht.iuran", day)))
-    notes = (
+    notes = [
         "BPJS Ketenagakerjaan membulatkan penghasilan ke rentang tabel iuran BPU, "
         "jadi tagihan resmi bisa sedikit berbeda.",
         "Penghasilan yang dilaporkan juga menjadi dasar santunan JKK.",
-    )
-    return Calculation(f"Iuran BPU untuk penghasilan {format_rupiah(income)}", day, tuple(lines), notes)
+    ]
+    if sektor is not None:
+        paid = bpu_discount(rates, sektor, day)
+        who = SEKTOR[sektor]
+    else:  # the sector does not matter when every sector gets the same relief that day
+        paid = None if bpu_discount_depends_on_sector(rates, day) else rates.find(f"{BPU_DISCOUNT}.{TRANSPORTASI}", day)
+        who = "semua sektor"
+    if paid is not None:
+        normal = jkk_line.amount + jkm_line.amount
+        cut = normal - (_percent_of(jkk_line.amount, paid.value) + _percent_of(jkm_line.amount, paid.value))
+        lines.append(
+            Line(
+                label=f"Keringanan iuran JKK dan JKM ({who}): dibayar {format_persen(paid.value)}",
+                payer=PESERTA,
+                amount=-cut,
+                base=normal,
+                rate=paid.value,
+                key=paid.key,
+                regulation=str(paid.regulation),
+            )
+        )
+    periods = _discount_periods(rates)
+    if periods and (paid is not None or sektor is None or any(r.key == f"{BPU_DISCOUNT}.{sektor}" for r in rates.rows)):
+        reg = paid.regulation if paid is not None else None
+        name = f"{reg.kind} {reg.number}/{reg.year}" if reg else "sementara"
+        state = "" if paid is not None else " Tanggal ini tidak termasuk: iuran normal." if sektor else ""
+        notes.insert(
+            0,
+            f"Keringanan {name}: {periods}; tidak untuk peserta yang iurannya dibayar APBN/APBD, "
+            f"iuran JHT tidak didiskon.{state}",
+        )
+    title = f"Iuran BPU untuk penghasilan {format_rupiah(income)}"
+    return Calculation(title, day, tuple(lines), tuple(notes))
 
 
 def manfaat_jkp(rates: RateTable, upah: int, *, on: dt.date | None = None) -> Calculation:

@@ -3,8 +3,9 @@
 `/hitung` alone shows sealed buttons (what to compute); a press asks for the number as the next
 message, remembered in `context.user_data` for a few minutes. `/hitung <text>` and natural
 questions that carry numbers ("gaji 6 juta potong bpjs berapa?") are computed at once, or get a
-question back when a number is missing. When the rates table cannot be loaded, numeric
-questions fall back to the quoting answer.
+question back when a number is missing. A computed answer is logged like any question (masked,
+so /stats counts it) and gets 👍/👎. When the rates table cannot be loaded, numeric questions
+fall back to the quoting answer.
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ from bot.hitung import (
     Request,
     compute,
     error_reply,
+    find_rule,
+    kind_label,
     menu_text,
     numeric_request,
+    prepare,
     question_reply,
     rates_file,
     render,
+    sector_reply,
 )
-from bot.keyboards import Signer
+from bot.keyboards import Signer, computed_keyboard
+from bot.privacy import mask_personal_data
 from bot.reply import Reply, to_plain
 from bot.services import services
 from bot.texts import t
@@ -46,9 +52,9 @@ RATES_KEY = "hitung_rates"  # bot_data: ((path, mtime), RateTable)
 _UNIT_FOR = {"kelas": "kelas {}", "bulan": "{} bulan", "orang": "{} orang"}
 
 
-def menu_keyboard(sign: Signer) -> InlineKeyboardMarkup:
+def menu_keyboard(sign: Signer, language: str = "id") -> InlineKeyboardMarkup:
     """One sealed button per computation, two per row."""
-    buttons = [InlineKeyboardButton(label, callback_data=sign(f"{HITUNG}:{kind}")) for kind, label in KINDS.items()]
+    buttons = [InlineKeyboardButton(kind_label(kind, language), callback_data=sign(f"{HITUNG}:{kind}")) for kind in KINDS]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -92,13 +98,19 @@ def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Request | Non
     return data["request"]
 
 
-def _remember(update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request) -> None:
+def _remember(update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request, asked: str) -> None:
     if context.user_data is not None:
         context.user_data[PENDING] = {
             "request": replace(request, error=""),
+            "asked": asked,  # what the user wrote so far, logged with the answer
             "chat": _chat_id(update),
             "expires": time.monotonic() + PENDING_TTL,
         }
+
+
+def _asked_before(context: ContextTypes.DEFAULT_TYPE) -> str:
+    data = context.user_data.get(PENDING) if context.user_data is not None else None
+    return data.get("asked", "") if data else ""
 
 
 def _forget(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -106,28 +118,54 @@ def _forget(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.user_data.pop(PENDING, None)
 
 
-def _result(table: RateTable, request: Request) -> Reply:
+def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: str, request: Request, passage_ids: tuple[str, ...]) -> int | None:
+    """Log a computed answer like any answered question (masked, user id hashed); a storage failure must not cost the answer."""
+    user, chat = update.effective_user, update.effective_chat
     try:
-        return render(compute(table, request), request)
-    except HitungError as exc:
-        return error_reply(str(exc))
+        return services(context).store.log_question(
+            user_id=user.id if user else None,
+            chat_type=chat.type if chat else "unknown",
+            language=request.language,
+            question=asked,
+            answered=True,
+            confidence=1.0,
+            passage_ids=passage_ids,
+        )
+    except Exception:
+        logger.exception("could not store a numeric question")
+        return None
 
 
-async def _settle(update: Update, context: ContextTypes.DEFAULT_TYPE, table: RateTable, request: Request, quote: bool | None) -> None:
-    """Send the result, or ask for what is missing and wait for it."""
+async def _settle(update: Update, context: ContextTypes.DEFAULT_TYPE, table: RateTable, request: Request, quote: bool | None, asked: str) -> None:
+    """Send the result (with the passage that states the rule, logged, with 👍/👎), or ask for what is missing and wait."""
+    request = prepare(table, request)
     if request.error or request.missing:
         if request.missing:
-            _remember(update, context, request)
+            _remember(update, context, request, asked)
         else:
             _forget(context)
         await reply_to(update, question_reply(request), quote=quote)
         return
     _forget(context)
-    await reply_to(update, _result(table, request), quote=quote)
+    try:
+        calc = compute(table, request)
+    except HitungError as exc:
+        await reply_to(update, error_reply(str(exc)), quote=quote)
+        return
+    rule = await asyncio.to_thread(find_rule, services(context).live.retriever, request, calc)
+    reply = render(calc, request, rule=rule)
+    passage_ids = tuple(p.id for p in reply.passages)
+    question_id = await asyncio.to_thread(_log, update, context, asked, request, passage_ids)
+    logger.info("numeric question %s (%s, %s): total %d", question_id, request.language, request.kind, calc.total)
+    logger.debug("numeric question %s text: %s", question_id, mask_personal_data(asked[:200]))
+    keyboard = computed_keyboard(question_id, reply.passages, request.language, signer(update, context))
+    await reply_to(update, reply, quote=quote, reply_markup=keyboard)
 
 
 def _reply_text(waiting: Request, text: str) -> str:
     """A bare answer to the bot's question ("2", "delapan") read with the unit that was asked for."""
+    if waiting.missing == "sektor":
+        return sector_reply(text) or text
     template = _UNIT_FOR.get(waiting.missing)
     if template and re.fullmatch(r"\s*[\w,.]+\s*", text) and not re.search(r"kelas|kls|bulan|orang", text, re.I):
         return template.format(text.strip())
@@ -140,6 +178,7 @@ async def answer_numeric(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
     The message handler calls it first; False leaves the question to the quoting answer.
     """
     waiting = pending(update, context)
+    asked = text
     fresh = numeric_request(text, forced=forced) if waiting is not None else None
     if fresh is not None and not fresh.missing and not fresh.error:
         waiting = None  # a complete new question replaces the step that was waiting
@@ -151,8 +190,9 @@ async def answer_numeric(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
             if not re.search(r"\d", text):  # a new question, not an answer: forget the step
                 _forget(context)
                 return await answer_numeric(update, context, text, quote=quote, forced=forced)
-            merged = replace(merged, error="Angka itu belum bisa saya pakai.")
+            merged = replace(merged, error=t("hitung_unusable_number", waiting.language))
         request = merged
+        asked = " → ".join(part for part in (_asked_before(context), text) if part)
     else:
         request = numeric_request(text, forced=forced)
         if request is None:
@@ -163,7 +203,7 @@ async def answer_numeric(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
         return False
     if not await admitted(update, context):
         return True
-    await _settle(update, context, table, request, quote)
+    await _settle(update, context, table, request, quote, asked)
     return True
 
 
@@ -178,11 +218,12 @@ async def hitung_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if text:
         _forget(context)
         if not await answer_numeric(update, context, text, forced=True):
-            await reply_to(update, error_reply("Kalkulator sedang tidak tersedia. Coba tanyakan dengan kata-kata, misalnya: berapa iuran JHT?"))
+            await reply_to(update, error_reply(to_plain(t("hitung_unavailable", user_language(update)))))
         return
     _forget(context)
-    message = menu_text()
-    await reply_to(update, Reply(message, to_plain(message)), reply_markup=menu_keyboard(signer(update, context)))
+    language = user_language(update)
+    message = menu_text(language)
+    await reply_to(update, Reply(message, to_plain(message)), reply_markup=menu_keyboard(signer(update, context), language))
 
 
 def pressed_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -205,7 +246,8 @@ async def hitung_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     table = await rates(context)
     if table is None:
-        await query.answer("Kalkulator sedang tidak tersedia.", show_alert=True)
+        await query.answer(to_plain(t("hitung_unavailable", user_language(update))), show_alert=True)
         return
     await query.answer()
-    await _settle(update, context, table, Request(kind=kind), quote=False)
+    language = user_language(update)
+    await _settle(update, context, table, Request(kind=kind, language=language), False, f"/hitung {kind_label(kind, language)}")

@@ -99,10 +99,16 @@ QUESTIONS = [
     ("saldo jht 50 juta bisa cair 10% berapa", "jht", 5_000_000, None),
     ("saldo JHT 80jt mau ambil 30% buat rumah dapat berapa", "jht", 24_000_000, None),
     ("jht saya 120 juta, klaim sebagian untuk dp rumah berapa", "jht", 36_000_000, None),
-    # BPU: JKK 1% (at least 10.000, at most 207.000) + JKM 6.800 (+ JHT 2% when asked)
-    ("ojol penghasilan 4 juta iuran bpjs ketenagakerjaan berapa", "bpu", 46_800, None),
-    ("iuran bpu penghasilan 500 ribu berapa", "bpu", 16_800, None),
-    ("pekerja mandiri penghasilan 30 juta, iuran bpjs tk plus jht berapa", "bpu", 813_800, None),
+    # BPU: JKK 1% (at least 10.000, at most 207.000) + JKM 6.800 (+ JHT 2% when asked), JKK and JKM
+    # halved by PP 50/2025 (on 1 December 2026 for every sector): 46.800 -> 23.400; 16.800 -> 8.400;
+    # 207.000 + 6.800 = 213.800 -> 106.900, + JHT 600.000
+    ("ojol penghasilan 4 juta iuran bpjs ketenagakerjaan berapa", "bpu", 23_400, None),
+    ("iuran bpu penghasilan 500 ribu berapa", "bpu", 8_400, None),
+    ("pekerja mandiri penghasilan 30 juta, iuran bpjs tk plus jht berapa", "bpu", 706_900, None),
+    # English: the same sums
+    ("how much is deducted from a 6 million salary for bpjs", "iuran", 865_400, 240_000),
+    ("my salary is 9 million, how much is the bpjs health contribution", "jkn_ppu", 450_000, 90_000),
+    ("laid off, last salary 7 million, how much jkp do I get", "jkp", 18_000_000, None),
 ]
 
 
@@ -348,80 +354,155 @@ def one(calls) -> dict:
 
 
 async def test_natural_numeric_question_is_computed_not_searched(bot):
-    text = one(await bot.text("gaji 6 juta potong bpjs kesehatan berapa?"))["text"]
-    assert "🧮" in text and "<b>Total: Rp300.000</b>" in text and "<blockquote>" not in text
+    sent = one(await bot.text("gaji 6 juta potong bpjs kesehatan berapa?"))
+    text = sent["text"]
+    assert "🧮" in text and "<b>Total: Rp300.000</b>" in text
+    # the passage stating the rule is quoted after the breakdown, with its source line
+    assert text.index("<b>Total: Rp300.000</b>") < text.index("📖 Aturannya:") < text.index("<blockquote>")
+    assert "5% dari gaji" in text.split("<blockquote>", 1)[1] and "📄" in text
+    assert len(text) < 2500
 
 
-async def test_other_questions_still_get_quotes(bot):
-    text = one(await bot.text("apa itu JKP?"))["text"]
-    assert "<blockquote>" in text and "🧮" not in text
-
-
-async def test_missing_number_gets_a_question_then_the_answer(bot):
-    text = one(await bot.text("nunggak 8 bulan terus dirawat dendanya berapa?"))["text"]
-    assert "biaya rawat inap" in text
-    text = one(await bot.text("20 juta"))["text"]
-    assert "<b>Total denda: Rp8.000.000</b>" in text
-    text = one(await bot.text("apa itu JKP?"))["text"]  # the step is done: back to quotes
-    assert "<blockquote>" in text
-
-
-async def test_guided_flow_with_sealed_buttons(bot):
-    sent = one(await bot.text("/hitung"))
+async def test_numeric_answers_are_logged_and_get_feedback_buttons(bot):
+    sent = one(await bot.text("nama saya Budi Santoso, gaji 6 juta potong bpjs berapa?"))
+    store = bot.app.bot_data["services"].store
+    stats = store.stats()
+    assert stats.questions == 1 and stats.answered == 1
     labels = {b["text"]: b["callback_data"] for b in buttons(sent)}
-    assert "JKN mandiri (kelas)" in labels
-    assert all(len(data.encode()) <= 64 for data in labels.values())
-    calls = await bot.press(labels["JKN mandiri (kelas)"])
+    assert {"👍", "👎"} <= set(labels)
+    logged = store.question(int(labels["👍"].split(":")[1]))
+    assert "[NAMA]" in logged.question and "Budi" not in logged.question  # masked like any question
+    calls = await bot.press(labels["👍"])
     assert any(c.method == "answerCallbackQuery" for c in calls)
-    assert "Kelas berapa" in one(calls)["text"]
-    text = one(await bot.text("2"))["text"]  # "2" answers the class; one person unless a family is mentioned
-    assert "Kelas II x 1 orang" in text and "Total: Rp100.000" in text
-    assert bot.app.user_data[1001].get(handlers.PENDING) is None
+    assert store.stats().helpful == 1
 
 
-async def test_guided_flow_reads_the_number_it_asked_for(bot):
-    sent = one(await bot.text("/hitung"))
-    data = {b["text"]: b["callback_data"] for b in buttons(sent)}["Potongan gaji karyawan"]
-    assert "Berapa gaji" in one(await bot.press(data))["text"]
-    text = one(await bot.text("6"))["text"]  # too small to be a wage: asked again, still waiting
-    assert "Maksudnya 6 juta" in text
-    text = one(await bot.text("Rp6.000.000"))["text"]
-    assert "<b>Total: Rp865.400</b>" in text
+async def test_a_guided_answer_is_logged_with_its_question(bot):
+    one(await bot.text("nunggak 8 bulan terus dirawat dendanya berapa?"))
+    sent = one(await bot.text("20 juta"))
+    labels = {b["text"]: b["callback_data"] for b in buttons(sent)}
+    logged = bot.app.bot_data["services"].store.question(int(labels["👎"].split(":")[1]))
+    assert logged.question == "nunggak 8 bulan terus dirawat dendanya berapa? → 20 juta" and logged.answered
 
 
-async def test_pending_step_expires(bot, monkeypatch):
-    one(await bot.press(bot.seal("h:jkp")))
-    bot.app.user_data[1001][handlers.PENDING]["expires"] = 0
-    text = one(await bot.text("7 juta"))["text"]
-    assert "🧮" not in text  # not read as the JKP wage any more: it went to the search
+async def test_bpu_sector_is_asked_when_the_relief_differs(bot):
+    # on 1 February 2026 only transport workers have the PP 50/2025 relief
+    text = one(await bot.text("iuran bpu penghasilan 4 juta per 1 februari 2026 berapa"))["text"]
+    assert "sektor transportasi" in text
+    text = one(await bot.text("ya"))["text"]
+    assert "Iuran normal: Rp46.800" in text and "<b>Dibayar dengan keringanan: Rp23.400</b>" in text
+    assert "PP No. 50 Tahun 2025" in text
+    one(await bot.text("iuran bpu penghasilan 4 juta per 1 februari 2026 berapa"))
+    text = one(await bot.text("tidak"))["text"]
+    assert "<b>Total: Rp46.800</b>" in text
 
 
-async def test_forged_or_foreign_button_is_refused(bot):
-    calls = await bot.press("h:jkp:AAAAAAAAAAA")
-    assert sends(calls) == []
-    alerts = [c.params for c in calls if c.method == "answerCallbackQuery"]
-    assert alerts and alerts[0].get("show_alert")
-    other_users = bot.seal("h:jkp", user_id=999)
-    assert sends(await bot.press(other_users)) == []
+async def test_english_numeric_question_gets_english_labels(bot):
+    text = one(await bot.text("how much is deducted from a 6 million salary for bpjs"))["text"]
+    assert "Monthly contributions for a wage of Rp6.000.000" in text and "Rates as of" in text
+    assert "<b>Total: Rp865.400</b>" in text and "Worker (deducted from salary): Rp240.000" in text
+    assert "Potongan" not in text and "dipotong" not in text
 
 
-async def test_hitung_with_text_computes_at_once(bot):
-    text = one(await bot.text("/hitung phk gaji 7 juta"))["text"]
-    assert "Total diterima: Rp18.000.000" in text
-    text = one(await bot.text("/hitung gaji -5 juta"))["text"]
-    assert "negatif" in text
+# --- BPU sectors, English, the quoted rule, the question file ------------------------------------
 
 
-async def test_jkm_button_needs_no_number(bot):
-    text = one(await bot.press(bot.seal("h:jkm")))["text"]
-    assert "Total diterima: Rp42.000.000" in text  # 20.000.000 + 12.000.000 + 10.000.000
+@pytest.mark.parametrize(
+    ("question", "sector"),
+    [
+        ("ojol penghasilan 4 juta iuran bpjs tk berapa", "transportasi"),
+        ("saya kurir, iuran bpu penghasilan 3 juta berapa", "transportasi"),
+        ("sopir angkot iuran bpu penghasilan 3 juta berapa", "transportasi"),
+        ("pedagang pasar iuran bpu penghasilan 2 juta berapa", "non_transportasi"),
+        ("iuran bpu bukan transportasi penghasilan 2 juta berapa", "non_transportasi"),
+        ("iuran bpu penghasilan 2 juta berapa", None),
+    ],
+)
+def test_bpu_sector_is_read_from_the_words(question, sector):
+    request = numeric_request(question, today=DAY)
+    assert request.kind == "bpu" and request.sektor == sector
 
 
-async def test_broken_rates_table_falls_back_to_quotes(bot, tmp_path):
-    bad = tmp_path / "corpus"
-    bad.mkdir()
-    (bad / "tarif.yaml").write_text("rows: [{key: x}]\n", "utf-8")
-    bot.app.bot_data["services"].settings.corpus_dir = bad
-    bot.app.bot_data.pop(handlers.RATES_KEY, None)
-    text = one(await bot.text("gaji 6 juta potong bpjs kesehatan berapa?"))["text"]
-    assert "🧮" not in text
+def test_bpu_sector_is_needed_only_when_the_relief_differs(rates):
+    # 1 February 2026: transport relief only -> ask; 1 December 2026: every sector -> no need
+    request, reply, calc = answer(rates, "iuran bpu penghasilan 4 juta berapa", today=dt.date(2026, 2, 1))
+    assert request.missing == "sektor" and calc is None and "transportasi" in reply.plain
+    merged = request.merge(numeric_request(bh.sector_reply("ya"), forced=True, kind="bpu"))
+    assert merged.sektor == "transportasi" and not merged.missing
+    assert compute(rates, merged).total == 23_400
+    request, reply, calc = answer(rates, "iuran bpu penghasilan 4 juta berapa", today=DAY)
+    assert not request.missing and calc.total == 23_400 and calc.normal_total == 46_800
+    assert "Iuran normal: Rp46.800" in reply.plain and "Dibayar dengan keringanan: Rp23.400" in reply.plain
+
+
+def test_english_questions_are_parsed_and_answered_in_english(rates):
+    request, reply, calc = answer(rates, "how much is deducted from a 6 million salary for bpjs", today=DAY)
+    assert request.language == "en" and calc.total == 865_400
+    text = reply.plain
+    assert "Monthly contributions for a wage of Rp6.000.000" in text and "Rates as of 1 December 2026" in text
+    assert "JHT, deducted from salary: 2% x Rp6.000.000 = Rp120.000" in text
+    assert "JP, employer's share: 2% x Rp6.000.000 (cap Rp11.086.300) = Rp120.000" in text
+    assert "Worker (deducted from salary): Rp240.000" in text and "📜 Legal basis:" in text
+    request, reply, _ = answer(rates, "bpjs health class 2 for 4 people how much", today=DAY)
+    assert request.language == "en" and "Class II x 4 persons" in reply.plain and "Total: Rp400.000" in reply.plain
+    request, reply, _ = answer(rates, "penalty for 8 months of jkn arrears, how much?", today=DAY)
+    assert request.language == "en" and reply.plain.startswith("🧮 What is the inpatient bill?")
+    request, reply, _ = answer(rates, "gaji 6 juta potong bpjs berapa?", today=DAY)
+    assert request.language == "id" and "Tarif per 1 Desember 2026" in reply.plain
+
+
+def test_rule_query_follows_the_calculation(rates):
+    request, calc = computed(rates, "gaji 12 juta potongan jaminan pensiun berapa")
+    assert bh.rule_query(request, calc) == "iuran Jaminan Pensiun batas upah"
+    request, calc = computed(rates, "ojol penghasilan 4 juta iuran bpjs ketenagakerjaan berapa")
+    assert "PP 50" in bh.rule_query(request, calc)
+    request, calc = computed(rates, "bpjs kesehatan kelas 2 brp sebulan")
+    assert bh.rule_query(request, calc).endswith("kelas II")
+
+
+def test_the_rule_is_quoted_verbatim_and_short(rates, built_index):
+    from index import Retriever
+
+    request, calc = computed(rates, "gaji 6 juta potong bpjs kesehatan berapa")
+    hit = bh.find_rule(Retriever.load(built_index), request, calc)
+    assert hit is not None and hit.passage.program == "JKN"
+    reply = render(calc, request, rule=hit)
+    assert_telegram_html(reply.html)
+    quoted = reply.plain.split("“", 1)[1].split("”", 1)[0]
+    assert quoted.strip("…") in " ".join(hit.passage.text.split()) or quoted.strip("…") in hit.passage.text
+    assert len(quoted) <= bh.RULE_LIMIT + 2 and reply.passages == (hit.passage,)
+    assert bh.find_rule(None, request, calc) is None
+
+
+def test_rule_excerpt_keeps_whole_sentences_around_the_answer():
+    text = "Kalimat pembuka yang panjang sekali tentang hal lain. " * 5 + "Iuran JP 3% dari upah dengan batas upah. Penutup."
+    excerpt = bh.rule_excerpt(text, "iuran Jaminan Pensiun batas upah", limit=120)
+    assert "Iuran JP 3% dari upah dengan batas upah." in excerpt and excerpt.startswith("…")
+    assert len(excerpt) <= 122 and excerpt.strip("…") in text
+    assert bh.rule_excerpt("Pendek.", "apa saja") == "Pendek."
+
+
+QUESTION_FILE = Path(__file__).resolve().parents[1] / "data" / "hitung_questions.tsv"
+
+
+def test_the_question_file_gets_the_right_totals(rates):
+    on, rows = bh.read_checks(QUESTION_FILE)
+    assert on == DAY and len(rows) >= 30
+    assert sum(1 for q, _ in rows if numeric_request(q).language == "en") >= 5
+    assert bh.check(rates, rows, on) == []
+
+
+def test_console_checks_the_question_file(capsys, tmp_path):
+    code, out, _ = _console(["--corpus", str(REAL_CORPUS), "--check", str(QUESTION_FILE)], capsys)
+    assert code == 0 and out.strip().endswith("right") and "✗" not in out
+    wrong = tmp_path / "wrong.tsv"
+    wrong.write_text("# as of: 2026-12-01\ngaji 6 juta potong bpjs berapa?\t1\napa itu jkp?\t5\n", "utf-8")
+    code, out, _ = _console(["--corpus", str(REAL_CORPUS), "--check", str(wrong)], capsys)
+    assert code == 1 and "0/2 right" in out and "Rp865.400" in out and "not read as a numeric question" in out
+
+
+def test_console_quotes_the_rule_from_an_index(capsys, built_index):
+    code, out, _ = _console(
+        ["--corpus", str(REAL_CORPUS), "--index", str(built_index), "--tanggal", "2026-12-01", "gaji 6 juta potong bpjs kesehatan"], capsys
+    )
+    assert code == 0 and "Aturannya:" in out and "📄" in out

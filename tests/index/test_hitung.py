@@ -342,13 +342,64 @@ def test_bpu_contributions(rates):
     # radarmukomuko.disway.id: JKK 1% of income, at least Rp10.000, at most Rp207.000;
     # fame.grid.id: JKM Rp6.800 a month; star.grid.id: JHT 2% of income.
     small = iuran_bpu(rates, 800_000, on=TODAY)
-    assert small.total == 16_800  # Rp10.000 + Rp6.800
+    assert small.normal_total == 16_800  # Rp10.000 + Rp6.800, before the PP 50/2025 relief
     assert _line(small, "JKK").key == "bpu.jkk.iuran_minimum"
     mid = iuran_bpu(rates, 3_000_000, ikut_jht=True, on=TODAY)
-    assert [line.amount for line in mid.lines] == [30_000, 6_800, 60_000]
+    assert [line.amount for line in mid.lines if line.amount > 0] == [30_000, 6_800, 60_000]
     big = iuran_bpu(rates, 30_000_000, on=TODAY)
     assert _line(big, "JKK").amount == 207_000
     assert iuran_bpu(rates, 20_700_000, on=TODAY).lines[0].amount == 207_000
+
+
+# PP 50/2025 Pasal 4 (bpjsketenagakerjaan.go.id artikel 18931): BPU members pay 50% of JKK and JKM for
+# the contribution months January 2026 - March 2027 (transport: ojol, ojek, drivers, couriers) and
+# April - December 2026 (every other sector). JHT is not discounted. Incomes and dates are our own.
+BPU_RELIEF = [
+    # (day, sector, total paid for an income of Rp4.000.000: JKK Rp40.000 + JKM Rp6.800 = Rp46.800 normal)
+    (dt.date(2025, 12, 31), hitung.TRANSPORTASI, 46_800),
+    (dt.date(2026, 1, 1), hitung.TRANSPORTASI, 23_400),
+    (dt.date(2027, 3, 31), hitung.TRANSPORTASI, 23_400),
+    (dt.date(2027, 4, 1), hitung.TRANSPORTASI, 46_800),
+    (dt.date(2026, 3, 31), hitung.NON_TRANSPORTASI, 46_800),
+    (dt.date(2026, 4, 1), hitung.NON_TRANSPORTASI, 23_400),
+    (dt.date(2026, 12, 31), hitung.NON_TRANSPORTASI, 23_400),
+    (dt.date(2027, 1, 1), hitung.NON_TRANSPORTASI, 46_800),
+]
+
+
+@pytest.mark.parametrize(("day", "sector", "total"), BPU_RELIEF, ids=[f"{d}-{s}" for d, s, _ in BPU_RELIEF])
+def test_bpu_relief_at_its_date_boundaries(rates, day, sector, total):
+    calc = iuran_bpu(rates, 4_000_000, sektor=sector, on=day)
+    assert calc.total == total and calc.normal_total == 46_800
+    relief = [line for line in calc.lines if line.amount < 0]
+    if total == 46_800:
+        assert not relief and calc.discount == 0
+        assert "iuran normal" in calc.notes[0]  # the note says when the sector's relief applies
+    else:
+        assert relief[0].key == f"bpu.jkk_jkm.persen_dibayar.{sector}"
+        assert relief[0].regulation == "PP No. 50 Tahun 2025 Pasal 4"
+        assert calc.discount == 23_400
+
+
+def test_bpu_relief_rounds_each_program_and_spares_jht(rates):
+    # Our own inputs: income Rp3.333.333 -> JKK 1% = Rp33.333 (half: Rp16.667), JKM Rp6.800 (half: Rp3.400),
+    # JHT 2% = Rp66.667 not discounted.
+    calc = iuran_bpu(rates, 3_333_333, ikut_jht=True, sektor=hitung.TRANSPORTASI, on=dt.date(2026, 2, 1))
+    assert calc.normal_total == 33_333 + 6_800 + 66_667
+    assert calc.total == 16_667 + 3_400 + 66_667
+    # the minimum JKK contribution is discounted too: Rp10.000 -> Rp5.000
+    assert iuran_bpu(rates, 500_000, sektor=hitung.NON_TRANSPORTASI, on=TODAY).total == 5_000 + 3_400
+
+
+def test_bpu_sector_matters_only_when_the_relief_differs(rates):
+    depends = hitung.bpu_discount_depends_on_sector
+    assert depends(rates, dt.date(2026, 2, 1)) and depends(rates, dt.date(2027, 2, 1))
+    assert not depends(rates, dt.date(2025, 12, 31)) and not depends(rates, dt.date(2026, 6, 1))
+    # without a sector: the relief applies when every sector gets it, and only then
+    assert iuran_bpu(rates, 4_000_000, on=dt.date(2026, 6, 1)).total == 23_400
+    assert iuran_bpu(rates, 4_000_000, on=dt.date(2026, 2, 1)).total == 46_800
+    with pytest.raises(HitungError, match="transportasi"):
+        iuran_bpu(rates, 4_000_000, sektor="ojol", on=TODAY)
 
 
 def test_jkm_lump_sums(rates):
