@@ -1,6 +1,7 @@
 """Retrieval quality: BM25 alone, dense alone and the fusion, on TyDi QA id and the BPJS question sets.
 
     python -m bench.retrieval [--model NAME] [--backend torch|onnx|onnx-int8] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
+    python -m bench.retrieval --tune [--tune-tydi N] [--index DIR]   # grid-search the answer decision
 
 Every set reports, beside R@1/R@3/MRR@10, how honest the answer/refuse decision is:
 confident-wrong (answered in-scope questions whose top-3 quotes do not match, over the answered),
@@ -38,8 +39,8 @@ from index.store import StoredIndex
 from index.types import Passage
 
 CACHE = REPO / "var" / "bench"
-# Our own question sets beside the dev set. The answer/refuse decision was tuned on the dev set,
-# the worker questions and TyDi train; the FAQ questions are held out (reported, never tuned on).
+# Our own question sets beside the dev set. The answer/refuse decision is tuned (`--tune`) on the
+# dev set, the worker questions and TyDi train; the FAQ questions are held out (reported, never tuned on).
 QUESTION_SETS = {
     "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
     "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
@@ -208,6 +209,7 @@ def _outcomes(retriever: Retriever, cases: list[tuple[str, object]]) -> list[tup
         result = retriever.rank(question, found, 3)
         fused, _ = fuse(found.cosines, found.bm25, retriever.params)
         fused = retriever._news_last(fused, found.ids, retriever.params)
+        fused = retriever._asked_program_first(fused, found, retriever.params)
         order = retriever._current_first(np.argsort(-fused, kind="stable"), found.ids)
         if check is None:
             ok = False
@@ -247,7 +249,7 @@ def tune(encoder: Encoder, index_dir=None, tydi_sample: int = 1500) -> dict:
         if path.exists():
             sets[name] = _outcomes(bpjs, [(c.question, c.pattern) for c in read_cases(path)])
     folder = eval_dir() / "tydiqa_id"
-    if (folder / "train.jsonl").exists():
+    if tydi_sample > 0 and (folder / "train.jsonl").exists():
         rows = {n: [json.loads(line) for line in (folder / f"{n}.jsonl").open(encoding="utf-8")] for n in ("train", "valid")}
         contexts = list(dict.fromkeys(r["context"] for n in ("train", "valid") for r in rows[n]))
         row_of = {c: i for i, c in enumerate(contexts)}
@@ -284,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["tydi", "bpjs"], help="run one of the two sets")
     parser.add_argument("--index", type=Path, default=None, help="BPJS index directory (default: the admin's if current)")
     parser.add_argument("--tune", action="store_true", help="grid-search the answer decision on the tuning sets (not the FAQ set)")
+    parser.add_argument("--tune-tydi", type=int, default=1500, metavar="N", help="TyDi train questions in --tune (0: none)")
     args = parser.parse_args(argv)
     weights = [float(w) for w in args.weights.split(",")]
     from index.settings import get_index_settings
@@ -292,6 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     options = {**settings.encoder_options(), "backend": args.backend or settings.embedding_backend}
     encoder = load_encoder(args.model or settings.embedding_model, **options)
     out: dict = {"model": encoder.name, "backend": options["backend"]}
+    if args.tune:
+        tuned = tune(encoder, args.index, args.tune_tydi)
+        print(f"tuning sets {tuned['sets']}; current (confident-wrong, wrongly refused, out-of-scope answered): {tuned['current']}")
+        for row in tuned["best"]:
+            print(f"  {row}")
+        write_result("retrieval-tune", {**out, **tuned}, CACHE / "retrieval-tune.json")  # a working file, not a result
+        return 0
     if args.only in (None, "tydi"):
         tydi = run_tydi(encoder, weights)
         if tydi:

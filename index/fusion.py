@@ -4,8 +4,8 @@ Weighted score fusion: each side is scaled to [0, 1] over the candidate set, the
 tuned weight (equal-weight rank fusion loses to the stronger side; FACTS.md). The answer decision
 uses absolute signals instead (`Signals`): how close the best passage is in the embedding space,
 how much of the question's (idf-weighted) vocabulary it contains, whether both sides agree on it,
-and whether it belongs to the program the question names. News passages are pushed below program
-passages that score close to them.
+and whether it belongs to the program the question names. News passages, and passages of another
+program (or BPJS body) than the one the question names, are pushed below passages that score close to them.
 """
 
 from __future__ import annotations
@@ -22,19 +22,23 @@ class FusionParams:
     # Dense cosine mapped to [0, 1] between these two values for the confidence.
     dense_floor: float = 0.80
     dense_ceiling: float = 0.90
-    coverage_weight: float = 0.4  # share of term coverage in the confidence
-    threshold: float = 0.475  # answer when confidence >= threshold (middle of the range that separated best)
+    # The answer decision below was tuned with `python -m bench retrieval --tune --tune-tydi 600`
+    # (dev and worker questions, 600 TyDi train questions; December 2026). The program-mismatch
+    # penalty lowered the loss nowhere (passages of another program already lose rank, below).
+    coverage_weight: float = 0.3  # share of term coverage in the confidence
+    threshold: float = 0.4125  # answer when confidence >= threshold
     # Dense and lexical agreement: both sides rank the best passage in their top `agree_top`.
     agree_top: int = 3
-    disagreement_penalty: float = 0.0  # taken off the confidence when they do not agree
+    disagreement_penalty: float = 0.1  # taken off the confidence when they do not agree
     mismatch_penalty: float = 0.0  # taken off when the question names a program the passage is not about
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
+    mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
 
 
 # Tuned per model with `bench/retrieval.py`; the fake test encoder has its own scale.
 DEFAULT_PARAMS = {
     "multilingual-e5-small": FusionParams(),
-    "fake": FusionParams(dense_floor=0.1, dense_ceiling=0.6, threshold=0.35),
+    "fake": FusionParams(dense_floor=0.1, dense_ceiling=0.6, coverage_weight=0.4, threshold=0.35, disagreement_penalty=0.0),
 }
 
 

@@ -214,3 +214,11 @@ def real_encoder(tmp_path_factory: pytest.TempPathFactory):
     from index.settings import DEFAULT_MODEL
 
     return load_encoder(DEFAULT_MODEL, cache_dir=tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def shipped_retriever(real_encoder, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """The project's own corpus built once per session with the real model (engine and bot tests share it)."""
+    out = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(Path(__file__).resolve().parents[1] / "corpus", out, real_encoder)
+    return Retriever.load(out, real_encoder)

@@ -93,3 +93,37 @@ def test_disagreement_and_program_mismatch_lower_the_confidence():
     assert answer_confidence(disagree, PARAMS) == pytest.approx(base - 0.1)
     assert answer_confidence(mismatch, PARAMS) == pytest.approx(base - 0.2)
     assert answer_confidence(dataclasses.replace(mismatch, cosine=0.0, coverage=0.0), PARAMS) == 0.0
+
+
+KES = Passage(
+    id="kes",
+    title="Denda pelayanan BPJS Kesehatan",
+    text="Peserta yang terlambat bayar iuran lalu dirawat inap dalam 45 hari kena denda pelayanan 5%.",
+    program="JKN",
+)
+TK = Passage(
+    id="tk",
+    title="Pembayaran iuran BPJS Ketenagakerjaan oleh perusahaan",
+    text="Perusahaan yang terlambat bayar iuran kena denda 2% per bulan keterlambatan.",
+    program="UMUM",
+)
+
+
+def test_naming_one_bpjs_body_mismatches_a_passage_titled_with_the_other():
+    retriever = _retriever([KES, TK, *OTHER])
+    asked = retriever.query_text("telat bayar iuran bpjs kesehatan kena denda brp")
+    assert retriever._program_mismatch(asked, TK)  # a general passage, but titled with the other body
+    assert not retriever._program_mismatch(asked, KES)
+    assert not retriever._program_mismatch(retriever.query_text("bpjs kesehatan sama bpjs ketenagakerjaan bedanya apa"), TK)
+    assert not retriever._program_mismatch(retriever.query_text("telat bayar iuran kena denda brp"), TK)
+
+
+def test_a_passage_of_another_program_than_the_one_asked_loses_rank():
+    retriever = _retriever([KES, TK, *OTHER])
+    question = "telat bayar iuran bpjs kesehatan kena denda brp"
+    found = retriever.candidates(question)
+    plain = dataclasses.replace(retriever.params, mismatch_rank_penalty=0.0)
+    strong = dataclasses.replace(retriever.params, mismatch_rank_penalty=0.5)
+    assert retriever.rank(question, found, 3, plain).hits[0].passage.id == "tk", "the test needs the other body's passage ahead"
+    assert retriever.rank(question, found, 3, strong).hits[0].passage.id == "kes"
+    assert FusionParams().mismatch_rank_penalty > 0
