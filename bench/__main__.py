@@ -1,11 +1,11 @@
-"""`python -m bench NAME [ARGS]`: run one benchmark (retrieval, speed, scale, bot) or all of them."""
+"""`python -m bench NAME [ARGS]`: run one benchmark (retrieval, speed, scale, bot, reply, dialogues) or all of them."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHES = {"retrieval": "bench.retrieval", "speed": "bench.speed", "scale": "bench.scale", "bot": "bench.bot_load"}
+BENCHES = {"retrieval": "bench.retrieval", "speed": "bench.speed", "scale": "bench.scale", "bot": "bench.bot_load", "reply": "bench.reply", "dialogues": "bench.dialogues"}
 
 
 def main(argv: list[str]) -> int:

@@ -151,7 +151,7 @@ def split_search(retriever: Retriever, questions: list[str], k: int) -> dict[str
         (stored.dense, "vectors", "dense"),
         (stored.lexical, "scores", "lexical"),
         (search_module, "fuse", "fusion"),
-        (retriever, "_coverage", "coverage"),
+        (retriever, "coverage", "coverage"),
     ]
     for obj, name, label in wrapped:
         if hasattr(obj, name):

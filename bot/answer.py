@@ -6,10 +6,12 @@ The one path shared by Telegram (private chats, groups, buttons) and the console
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 
+from bot.conversation import Turn, answers_own_terms, resolve, topic_label, turn_of
 from bot.language import detect_language, is_supported
-from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, no_answer_reply
+from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, shorten
 from bot.texts import t
 from index import Retriever, SearchResult
 from index.normalize import printable
@@ -18,6 +20,7 @@ SEARCH_K = 10  # hits fetched per question: the first page plus "Jawaban lain"
 MAX_QUESTION_CHARS = 2000  # longer messages are cut before detection and search
 MAX_SUGGESTIONS = 3
 MAX_HITS = 30  # "Jawaban lain" stops after this many quotes
+MAX_JSON_HITS = 5  # candidate passages listed by --json
 
 
 @dataclass(frozen=True)
@@ -30,18 +33,31 @@ class Answer:
     reply: Reply
     suggestions: tuple[tuple[str, str], ...] = ()
     more_from: int | None = None  # where "Jawaban lain" continues; None when nothing is left
+    understood: str = ""  # the question as searched (with the conversation's topic); "" = as asked
+    clarify: tuple[tuple[str, str], ...] = ()  # (program code, label) offered when the bot asks back
+
+    @property
+    def answered(self) -> bool:
+        return self.result.answered and not self.clarify
 
     def to_json(self) -> dict:
-        """The `python -m bot ask --json` form."""
+        """The `python -m bot ask --json` form (and one line of `chat --json`)."""
         return {
             "question": self.question,
             "language": self.language,
-            "answered": self.result.answered,
+            "answered": self.answered,
             "passages": [
                 {"text": p.text, "title": p.title, "source": p.source, "url": p.url, "score": round(score, 4)}
                 for p, score in zip(self.reply.passages, self._scores())
             ],
             "reply": self.reply.plain,
+            "answer_sentence": next((answer_text(h) for h in self.result.hits if self.reply.passages and h.passage.id == self.reply.passages[0].id), ""),
+            "understood": self.understood or self.question,
+            "clarify": [label for _, label in self.clarify],
+            "hits": [
+                {"title": h.passage.title, "context": h.passage.context, "text": h.passage.text, "score": round(h.score, 4)}
+                for h in self.result.hits[:MAX_JSON_HITS]
+            ],
         }
 
     def unlogged(self) -> Answer:
@@ -90,16 +106,47 @@ def answer_question(
 
     `logged`: whether the caller stores the question (a refusal then says it was noted).
     """
-    question = clean_question(question)
-    language = language or detect_language(question)
-    result = retriever.search(question, k=SEARCH_K)
+    return answer_message(retriever, question, None, passages=passages, language=language, logged=logged)[0]
+
+
+def answer_message(
+    retriever: Retriever,
+    message: str,
+    previous: Turn | None,
+    *,
+    passages: int = 3,
+    language: str | None = None,
+    logged: bool = True,
+    now: float = 0.0,
+) -> tuple[Answer, Turn | None]:
+    """Answer one message of a conversation whose previous turn is `previous` (None: none recent).
+
+    Returns the answer and the turn to remember (None when the bot asked back). Blocking: call it
+    off the event loop.
+    """
+    message = clean_question(message)
+    language = language or detect_language(message)
     framing, preface = _framing(language)
+    resolution = resolve(message, previous, retriever)
+    result = retriever.search(resolution.understood, k=SEARCH_K)
+    if resolution.clarify:
+        reply = clarify_reply(message, framing, resolution.clarify, preface)
+        return Answer(message, language, replace(result, answered=False), reply, clarify=resolution.clarify), None
+    if result.answered and not answers_own_terms(resolution, result, retriever):
+        result = replace(result, answered=False)  # the carried topic matched, the new question did not
+    understood = resolution.understood if resolution.understood != message else ""
+    if understood:
+        topic = topic_label(resolution.program, retriever) if resolution.program else shorten(resolution.subject, 80)
+        preface = "\n\n".join(p for p in (preface, t("understood", framing, topic=html.escape(topic))) if p)
     if result.answered:
-        reply = answer_reply(question, framing, result, limit=passages, preface=preface)
+        reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface)
         shown = len(reply.passages)
-        return Answer(question, language, result, reply, more_from=shown if len(result.hits) > shown else None)
-    suggestions = nearby_topics(retriever, result)
-    return Answer(question, language, result, no_answer_reply(question, framing, suggestions, preface, logged=logged), suggestions)
+        answer = Answer(message, language, result, reply, more_from=shown if len(result.hits) > shown else None, understood=understood)
+    else:
+        suggestions = nearby_topics(retriever, result)
+        reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
+        answer = Answer(message, language, result, reply, suggestions, understood=understood)
+    return answer, turn_of(resolution, result, now)
 
 
 def more_answers(retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3) -> Answer | None:

@@ -22,9 +22,10 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import language
+from bot.conversation import MemoryContext
 from bot.durable import DurableApplication, DurableQueue, updates_request
 from bot.handlers import buttons, commands, errors, hitung, inline, messages
-from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, Seal
+from bot.keyboards import CONTACT, FEEDBACK, MORE, PROGRAM, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
 from bot.services import KEY, Services
@@ -140,6 +141,8 @@ def register_handlers(application: Application) -> None:
             CallbackQueryHandler(buttons.feedback, pattern=f"^{FEEDBACK}:"),
             CallbackQueryHandler(buttons.sources, pattern=f"^{SOURCES}:"),
             CallbackQueryHandler(buttons.topic, pattern=f"^{TOPIC}:"),
+            CallbackQueryHandler(buttons.contact, pattern=f"^{CONTACT}:"),
+            CallbackQueryHandler(buttons.program, pattern=f"^{PROGRAM}:"),
             CallbackQueryHandler(hitung.hitung_button, pattern=f"^{hitung.HITUNG}:"),
             CallbackQueryHandler(buttons.unknown_button),
             InlineQueryHandler(inline.inline_query),
@@ -181,6 +184,7 @@ def build_application(
         store=store,
         limiter=UserRateLimit(settings.user_rate_limit, settings.user_rate_window),
         seal=Seal(store.secret("callback-data")),
+        context=MemoryContext(settings.context_window),
     )
     register_handlers(application)
     return application

@@ -11,12 +11,15 @@ import json
 import logging
 import secrets
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.answer import answer_question
-from bot.live_index import LiveIndex
+from bot.dialogues import Conversation
+from bot.live_index import LiveIndex, Reload
 from bot.logs import setup_logging
 from bot.reply import stats_reply
 from bot.settings import Settings
@@ -80,10 +83,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    """Ask questions in a loop until an empty line at EOF, "keluar" or Ctrl-C."""
+    """A conversation in the console, as one user's private chat: follow-ups are read in context.
+
+    Interactive: until "keluar", Ctrl-C or end of input. With --json: one message per line of
+    standard input, one JSON object per message on standard output; an empty line starts a new
+    conversation.
+    """
     settings = _settings()
     setup_logging(CONSOLE_LOG_LEVEL)
     live = _live_index(settings)
+    conversation = Conversation(live.retriever, settings.context_window, passages=settings.answer_passages)
+    if args.json:
+        for line in sys.stdin:
+            message = line.strip()
+            if not message:
+                conversation = Conversation(live.retriever, settings.context_window, passages=settings.answer_passages)
+                continue
+            print(json.dumps(conversation.ask(message).to_json(), ensure_ascii=False), flush=True)
+        return 0
     print("Tanya BPJS: ketik pertanyaan (\"keluar\" untuk berhenti) / type a question (\"exit\" to stop).")
     while True:
         try:
@@ -94,9 +111,26 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if question.lower() in EXIT_WORDS:
             return 0
         if question:
-            live.reload_if_changed()
+            if live.reload_if_changed() is Reload.RELOADED:
+                conversation.retriever = live.retriever
             print()
-            print_answer(live, settings, question, as_json=False)
+            print(conversation.ask(question, at=time.monotonic()).reply.plain)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score a dialogue set: each dialogue played as one user's conversation."""
+    from bot.dialogues import evaluate_dialogues, read_dialogues
+
+    if not args.file.is_file():
+        raise UserError(f"no such file: {args.file}")
+    settings = _settings()
+    setup_logging(CONSOLE_LOG_LEVEL)
+    turns = read_dialogues(args.file)
+    report = evaluate_dialogues(turns, _live_index(settings).retriever, settings.context_window)
+    for miss in report.misses:
+        print(f"miss: {miss}")
+    print(report.summary())
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -204,8 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(func=cmd_ask)
 
-    chat = commands.add_parser("chat", help="ask questions in an interactive console loop")
+    chat = commands.add_parser("chat", help="a conversation in the console (follow-ups in context); --json for scripts")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="read one message per line from stdin (an empty line starts a new conversation); print one JSON object"
+        " per message: the keys of `ask --json`",
+    )
     chat.set_defaults(func=cmd_chat)
+
+    evaluate = commands.add_parser("eval", help="score a dialogue set (dialogue<TAB>message<TAB>regex, '?' or '-')")
+    evaluate.add_argument("file", type=Path, metavar="FILE.tsv", help="the dialogues, e.g. tests/data/dialogues.tsv")
+    evaluate.set_defaults(func=cmd_eval)
 
     stats = commands.add_parser("stats", help="questions asked, answered share, feedback, top unanswered questions")
     stats.add_argument("--top", type=int, default=10, metavar="N", help="unanswered questions to list (default 10)")

@@ -2,7 +2,8 @@
 
 Callback data forms, before the seal: `m:<question id>:<start>` (more quotes),
 `f:<question id>:+|-` (feedback), `s:<passage id>,<passage id>...` (sources),
-`t:<lang>:<program code>` (a topic). Each is sealed with `:<tag>`, a keyed hash of the data and
+`t:<lang>:<program code>` (a topic), `c:<lang>:<tk|kes|tk.kes>` (the official channels, "Hubungi
+petugas"). Each is sealed with `:<tag>`, a keyed hash of the data and
 of the chat and user it was sent to, so a press forged by anyone else (or in another chat) is
 refused without revealing anything.
 """
@@ -19,12 +20,15 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import Answer
+from bot.reply import channel_keys
 from bot.texts import t, ui_language
 from index.types import Passage
 
 MAX_CALLBACK_BYTES = 64
 TAG_CHARS = 11  # base64 of a 64-bit keyed hash
 MORE, FEEDBACK, SOURCES, TOPIC = "m", "f", "s", "t"
+CONTACT = "c"
+PROGRAM = "p"  # a clarifying answer: `p:<program code>`
 MAX_DATA_BYTES = MAX_CALLBACK_BYTES - TAG_CHARS - 1
 _NUMBER = re.compile(r"[0-9]{1,15}")  # ASCII digits only ("²".isdigit() is True), within SQLite's range
 
@@ -87,31 +91,62 @@ def topic_buttons(topics: Sequence[tuple[str, str]], language: str, sign: Signer
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
+def contact_button(programs: Sequence[str], language: str, sign: Signer) -> InlineKeyboardButton:
+    """"Hubungi petugas": sends the official channels of the programs (both BPJS when unclear)."""
+    keys = ".".join(channel_keys(programs))
+    return InlineKeyboardButton(t("button_contact", language), callback_data=sign(f"{CONTACT}:{ui_language(language)}:{keys}"))
+
+
 def answer_keyboard(question_id: int | None, answer: Answer, sign: Signer) -> InlineKeyboardMarkup | None:
-    """Buttons under an answer: more quotes, sources, 👍/👎; topic buttons when unanswered."""
+    """Buttons under an answer: more quotes, sources, 👍/👎, the hand-off to an officer; topic
+    buttons and the hand-off when unanswered."""
     language = answer.language
+    if answer.clarify:
+        return InlineKeyboardMarkup(program_buttons(answer.clarify, sign))
     if not answer.reply.passages:
-        rows = topic_buttons(answer.suggestions, language, sign)
-        return InlineKeyboardMarkup(rows) if rows else None
+        return InlineKeyboardMarkup([*topic_buttons(answer.suggestions, language, sign), [contact_button((), language, sign)]])
     first: list[InlineKeyboardButton] = []
     if answer.more_from is not None and question_id is not None:
         first.append(InlineKeyboardButton(t("button_more", language), callback_data=sign(f"{MORE}:{question_id}:{answer.more_from}")))
     first.append(InlineKeyboardButton(t("button_sources", language), callback_data=sign(sources_data(answer.reply.passages))))
     rows = [first]
     if question_id is not None:
-        rows.append(
-            [
-                InlineKeyboardButton("👍", callback_data=sign(f"{FEEDBACK}:{question_id}:+")),
-                InlineKeyboardButton("👎", callback_data=sign(f"{FEEDBACK}:{question_id}:-")),
-            ]
-        )
+        rows.append(feedback_buttons(question_id, sign))
+    rows.append([contact_button([p.program for p in answer.reply.passages], language, sign)])
     return InlineKeyboardMarkup(rows)
+
+
+def program_buttons(options: Sequence[tuple[str, str]], sign: Signer) -> list[list[InlineKeyboardButton]]:
+    """The answers to "which program?": one button per program, two to a row."""
+    buttons = [
+        InlineKeyboardButton(label[:60], callback_data=sign(f"{PROGRAM}:" + code.encode()[: MAX_DATA_BYTES - 2].decode("utf-8", "ignore")))
+        for code, label in options
+    ]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def feedback_buttons(question_id: int, sign: Signer) -> list[InlineKeyboardButton]:
+    """👍/👎 for a logged answer."""
+    return [
+        InlineKeyboardButton("👍", callback_data=sign(f"{FEEDBACK}:{question_id}:+")),
+        InlineKeyboardButton("👎", callback_data=sign(f"{FEEDBACK}:{question_id}:-")),
+    ]
+
+
+def computed_keyboard(question_id: int | None, passages: Sequence[Passage], language: str, sign: Signer) -> InlineKeyboardMarkup | None:
+    """Buttons under a computed answer (Hitung): the quoted rule's source, 👍/👎."""
+    rows = []
+    if passages:
+        rows.append([InlineKeyboardButton(t("button_sources", language), callback_data=sign(sources_data(passages)))])
+    if question_id is not None:
+        rows.append(feedback_buttons(question_id, sign))
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def parse(data: str | None) -> tuple[str, list[str]]:
     """Split (unsealed) callback data into its kind and fields ("" kind for anything unrecognised)."""
     kind, _, rest = (data or "").partition(":")
-    if kind not in (MORE, FEEDBACK, SOURCES, TOPIC):
+    if kind not in (MORE, FEEDBACK, SOURCES, TOPIC, CONTACT, PROGRAM):
         return "", []
     fields = rest.split(":") if kind != SOURCES else [p for p in rest.split(",") if p]
     return kind, fields

@@ -17,29 +17,29 @@ from urllib.parse import urlsplit
 
 from bot.store import Stats
 from bot.texts import t, ui_language
-from index.normalize import query_terms, standardise, tokenize
+from index.normalize import tokenize
+from index.sentences import sentence_spans
 from index.types import Hit, Passage, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted in UTF-16 code units
-MAX_ECHO = 120  # characters of the question repeated in the lead line
-MAX_FIELD = 200  # characters of a title or source shown in a source line
+MAX_ECHO = 120  # characters of the question repeated in a "more quotes" lead line
+MAX_FIELD = 200  # characters of a title or source shown in the "Sumber" details
+MAX_LABEL = 60  # characters of the document title in a source line
+MAX_SENTENCE = 600  # an answer "sentence" longer than this (a run-on list) is cut
+CONTEXT_CHARS = 200  # characters of the passage quoted after the answer sentence
+MAX_VISIBLE = 800  # a further passage joins the first only while the reply stays this short
+NEW_TERMS = 0.5  # ... and only when at least this share of its answer's terms is not shown yet
 MAX_URL = 400
+MAX_LINK_LABEL = 45  # a longer official address is shown as its site
 RELATIVE_FLOOR = 0.8  # a 2nd/3rd passage joins the first answer only if its score is this close
 HEALTH_PROGRAMS = frozenset({"JKN", "KIS", "JKN-KIS", "KESEHATAN"})
 NEUTRAL_PROGRAMS = frozenset({"", "UMUM", "BERITA"})
+OFFICIAL_SITES = {"tk": "https://www.bpjsketenagakerjaan.go.id", "kes": "https://www.bpjs-kesehatan.go.id"}
 
 MONTHS = {
     "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
     "en": "January February March April May June July August September October November December".split(),
 }
-
-# Words after which a full stop does not end a sentence ("PP No. 37", "Rp. 5.000", "dll.").
-_ABBREVIATIONS = frozenset(
-    "no nomor rp jo dll dsb dst tgl hlm jl kab kec kel dr drg prof ir pt tbk sdr bpk yth vs nb st".split()
-)
-_STOP = re.compile(r"[.!?]+(?=\s)|\n")
-_WORD_BEFORE = re.compile(r"(\S+?)[.!?]*$")
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -78,67 +78,45 @@ def first_page(result: SearchResult, limit: int = 3) -> tuple[Hit, ...]:
     return (result.hits[0], *rest)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line of a passage, whitespace trimmed."""
-    spans, start = [], 0
-    for match in _STOP.finditer(text):
-        if match.group() != "\n":
-            before = _WORD_BEFORE.search(text, start, match.end())
-            word = before.group(1).lower().lstrip("([\"'“") if before else ""
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            list_marker = word.isdigit() and text[line_start : match.start()].strip() == word
-            following = text[match.end() :].lstrip()[:1]
-            if word in _ABBREVIATIONS or len(word) == 1 or list_marker or (following and following.islower()):
-                continue
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for a, b in spans:
-        piece = text[a:b]
-        a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
-        if b > a:
-            trimmed.append((a, b))
-    return trimmed
-
-
-def question_terms(question: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The question's own terms, and the terms its acronym expansions add."""
-    direct = frozenset(tokenize(standardise(question)))
-    return direct, frozenset(query_terms(question)) - direct
-
-
-def emphasis_span(text: str, terms: tuple[frozenset[str], frozenset[str]]) -> tuple[int, int] | None:
-    """The sentence matching the question best, if the passage has several.
-
-    A term counts less the more sentences of the passage share it (the program's name is in
-    many; "iuran" may be in one); the question's own words come first, expansions break ties.
-    """
-    spans = sentence_spans(text)
-    direct, expanded = terms
-    if len(spans) < 2 or not (direct or expanded):
-        return None
-    words = [set(tokenize(text[a:b])) for a, b in spans]
-    spread = {term: sum(term in w for w in words) for term in direct | expanded}
-
-    def weight(found: set[str]) -> float:
-        return sum(1 / spread[term] for term in found)
-
-    best, best_score = None, (0.0, 0.0)
-    for span, found in zip(spans, words):
-        score = (weight(direct & found), weight(expanded & found))
-        if score > best_score:
-            best, best_score = span, score
-    return best
-
-
-def quote_html(text: str, terms: tuple[frozenset[str], frozenset[str]]) -> str:
-    """A passage as an HTML blockquote, its best-matching sentence in bold."""
-    span = emphasis_span(text, terms)
+def answer_text(hit: Hit) -> str:
+    """The sentence the engine chose as the answer (Hit.answer_span), or "" when there is none."""
+    span = hit.answer_span
     if span is None:
-        return f"<blockquote>{html.escape(text)}</blockquote>"
+        return ""
     a, b = span
-    body = f"{html.escape(text[:a])}<b>{html.escape(text[a:b])}</b>{html.escape(text[b:])}"
+    return hit.passage.text[a:b].strip()
+
+
+def _window(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
+    """The answer sentence and the verbatim text after it in its passage, cut to CONTEXT_CHARS.
+
+    Without an answer sentence (an old rule), the passage's opening is quoted instead.
+    """
+    if span is None:
+        return "", "", shorten(text.strip(), CONTEXT_CHARS + 120)
+    a, b = span
+    sentence = shorten(text[a:b], MAX_SENTENCE)
+    following = text[b:].strip()
+    gap = "\n" if "\n" in text[b : len(text) - len(text[b:].lstrip())] else " "
+    if not following:
+        return sentence, "", ""
+    kept = ""
+    for c, d in sentence_spans(following):
+        piece = following[:d].strip()
+        if len(piece) > CONTEXT_CHARS:
+            break
+        kept = piece
+    if not kept:  # the next sentence alone is too long: its beginning, cut at a word
+        kept = shorten(" ".join(following.split()), CONTEXT_CHARS)
+    elif len(kept) < len(following):
+        kept += " …"
+    return sentence, gap, kept
+
+
+def quote_html(hit: Hit) -> str:
+    """A passage as an HTML blockquote opening with its answer sentence in bold."""
+    sentence, gap, rest = _window(hit.passage.text, hit.answer_span)
+    body = f"<b>{html.escape(sentence)}</b>{gap}{html.escape(rest)}" if sentence else html.escape(rest)
     return f"<blockquote>{body}</blockquote>"
 
 
@@ -160,79 +138,139 @@ def _link(url: str | None, label: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
 
 
+def _official_link(passage: Passage) -> str:
+    """One official link for a source line: the passage's own when it is a government page with a
+    short address, else the official site of its program (never a long news URL)."""
+    parts = urlsplit(passage.url or "")
+    host = parts.netloc.lower()
+    if parts.scheme in ("http", "https") and (host.endswith(".go.id") or host == "go.id"):
+        short = _url_label(passage.url or "")
+        return passage.url if len(short) <= MAX_LINK_LABEL else f"{parts.scheme}://{parts.netloc}"
+    return OFFICIAL_SITES[channel_keys([passage.program])[0]]
+
+
+def _url_label(url: str) -> str:
+    """A URL as people write it: no scheme, no "www.", no trailing slash."""
+    parts = urlsplit(url)
+    return (parts.netloc.removeprefix("www.") + parts.path).rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
+def source_label(passage: Passage) -> str:
+    """The document title up to its colon ("JKP: uang tunai 60%..." -> "JKP"), shortened."""
+    title = passage.title or passage.source or passage.doc or "?"
+    head = title.split(": ", 1)[0] if ": " in title else title
+    return shorten(head, MAX_LABEL)
+
+
 def source_html(passage: Passage, language: str) -> str:
-    """The source line under a quote: document title and date, then the source and its link."""
-    date = format_date(passage.date, language)
+    """The one source line under a quote: title, the date the facts hold as of, one official link."""
+    date = format_date(passage.checked or passage.date, language)
+    url = _official_link(passage)
     first = t(
         "source_line",
         language,
-        title=html.escape(shorten(passage.title or passage.doc or "?", MAX_FIELD)),
-        date=f" · {html.escape(date)}" if date else "",
+        title=html.escape(source_label(passage)),
+        date=f" · {t('as_of', language, date=html.escape(date))}" if date else "",
+        link=f" · {_link(url, _url_label(url))}" if _link(url, "x") else "",
     )
-    host = urlsplit(passage.url or "").netloc.removeprefix("www.") or t("link_label", language)
-    parts = [f"<i>{html.escape(shorten(passage.source, MAX_FIELD))}</i>" if passage.source else "", _link(passage.url, host)]
-    second = " · ".join(p for p in parts if p)
     if passage.superseded_by:  # an old rule is quoted only with a warning that it no longer applies
         first = f"{t('superseded', language)}\n{first}"
-    return f"{first}\n{second}" if second else first
+    return first
 
 
-def channels_html(programs: Sequence[str], language: str) -> str:
-    """The official channels that fit the quoted programs (both when unclear)."""
+def channel_keys(programs: Sequence[str]) -> list[str]:
+    """"tk", "kes" or both: the BPJS that runs the programs (both when unclear)."""
     codes = {p.upper() for p in programs} - NEUTRAL_PROGRAMS
     if codes and codes <= HEALTH_PROGRAMS:
-        keys = ["kes"]
-    elif codes and not codes & HEALTH_PROGRAMS:
-        keys = ["tk"]
-    else:
-        keys = ["tk", "kes"]
-    return t("channels_joiner", language).join(t(f"channel_{k}", language) for k in keys)
+        return ["kes"]
+    if codes and not codes & HEALTH_PROGRAMS:
+        return ["tk"]
+    return ["tk", "kes"]
+
+
+def channels_html(programs: Sequence[str], language: str, *, short: bool = False) -> str:
+    """The official channels that fit the quoted programs (both when unclear)."""
+    suffix = "_short" if short else ""
+    return t("channels_joiner", language).join(t(f"channel_{k}{suffix}", language) for k in channel_keys(programs))
+
+
+def contact_reply(keys: Sequence[str], language: str) -> Reply:
+    """The "Hubungi petugas" message: the official channels ("tk", "kes": see channel_keys), and LAPOR! beyond them."""
+    keys = [k for k in keys if k in OFFICIAL_SITES] or list(OFFICIAL_SITES)
+    blocks = [t("contact_header", language), *(t(f"contact_{k}", language) for k in keys), t("contact_lapor", language)]
+    message = "\n\n".join(blocks)
+    return Reply(message, to_plain(message))
 
 
 def _echo(question: str) -> str:
     return html.escape(shorten(question, MAX_ECHO))
 
 
-def _quotes(
-    question: str, language: str, hits: Sequence[Hit], lead_key: str, preface: str
-) -> Reply:
-    """Lead, quotes with source lines and footer, shortened until the message fits."""
-    terms = question_terms(question)
-    passages = [h.passage for h in hits]
-    texts = [p.text.strip() for p in passages]
-    lead = t(lead_key, language, question=_echo(question))
-    head = f"{preface}\n\n{lead}" if preface else lead
+def visible_text(message: str) -> str:
+    """What a phone shows of one of our HTML messages: markup gone, link labels kept."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message))
 
-    def build() -> str:
-        footer = t("footer", language, channels=channels_html([p.program for p in passages], language))
-        blocks = [f"{quote_html(text, terms)}\n{source_html(p, language)}" for text, p in zip(texts, passages)]
-        return "\n\n".join([head, *blocks, footer])
 
-    message = build()
-    while telegram_length(message) > MAX_MESSAGE and texts:
-        excess = telegram_length(message) - MAX_MESSAGE
-        longest = max(range(len(texts)), key=lambda i: len(texts[i]))
-        target = len(texts[longest]) - excess - 20
-        if target < 200 and len(texts) > 1:
-            texts.pop()
-            passages.pop()
+def _adds(hit: Hit, shown: set[str]) -> bool:
+    """Whether a further hit's answer says something the reply does not already (no near-duplicates)."""
+    terms = set(tokenize(answer_text(hit)))
+    return bool(terms) and len(terms - shown) / len(terms) >= NEW_TERMS
+
+
+def _fit(blocks: list[str], head: str, footer: str) -> str:
+    """Head, blocks and footer, dropping trailing blocks (then cutting) until Telegram takes it."""
+    while True:
+        message = "\n\n".join(p for p in (head, *blocks, footer) if p)
+        if telegram_length(message) <= MAX_MESSAGE:
+            return message
+        if len(blocks) > 1:
+            blocks = blocks[:-1]
         else:
-            texts[longest] = shorten(texts[longest], max(target, 1))
-        message = build()
-    return Reply(message, to_plain(message), tuple(passages))
+            return shorten(visible_text(message), MAX_MESSAGE)  # unreachable with the caps above; never sent too long
+
+
+def _block(hit: Hit, language: str) -> str:
+    return f"{quote_html(hit)}\n{source_html(hit.passage, language)}"
 
 
 def answer_reply(
     question: str, language: str, result: SearchResult, *, start: int = 0, limit: int = 3, preface: str = ""
 ) -> Reply:
-    """The answer to a question: the first page of hits, or the `limit` hits from `start` on."""
-    hits = first_page(result, limit) if start == 0 else result.hits[start : start + limit]
-    return _quotes(question, language, hits, "lead" if start == 0 else "lead_more", preface)
+    """The answer to a question, answer first; or the `limit` hits from `start` on ("Jawaban lain").
+
+    The first page opens with the best hit's answer sentence in bold, followed by the rest of its
+    passage (cut short) and one source line. A further close hit joins only while it adds terms
+    not shown yet and the reply stays under MAX_VISIBLE characters; the others are "Jawaban lain".
+    """
+    if start:
+        hits = list(result.hits[start : start + limit])
+        lead = t("lead_more", language, question=_echo(question))
+        blocks = [_block(h, language) for h in hits]
+    else:
+        hits = list(first_page(result, limit)[:1])
+        lead = ""
+        blocks = [_block(h, language) for h in hits]
+        shown = set(tokenize(hits[0].passage.text)) if hits else set()
+        for hit in first_page(result, limit)[1:]:
+            if hit.passage.superseded_by or not _adds(hit, shown):
+                break  # shown hits stay a prefix of the results: "Jawaban lain" continues after them
+            block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
+            trial = "\n\n".join([*blocks, block])
+            if len(visible_text(trial)) > MAX_VISIBLE:
+                break
+            blocks.append(block)
+            hits.append(hit)
+            shown |= set(tokenize(hit.passage.text))
+    footer = t("footer", language, channels=channels_html([h.passage.program for h in hits], language, short=True))
+    head = "\n\n".join(p for p in (preface, lead) if p)
+    message = _fit(blocks, head, footer)
+    kept = tuple(h.passage for h in hits[: max(1, message.count("<blockquote>"))]) if hits else ()
+    return Reply(message, to_plain(message), kept)
 
 
 def passage_reply(question: str, language: str, hit: Hit) -> Reply:
-    """One quote with its source, as posted by an inline result."""
-    return _quotes(question, language, [hit], "lead", "")
+    """One answer from one hit, in the same compact form, as posted by an inline result."""
+    return answer_reply(question, language, SearchResult(question, True, 1.0, (hit,)))
 
 
 def no_answer_reply(
@@ -255,6 +293,15 @@ def no_answer_reply(
         header = to_plain(t("no_answer_topics", language))
         plain = plain.replace(header, f"{header}\n{listed}", 1)
     return Reply(message, plain)
+
+
+def clarify_reply(question: str, language: str, options: Sequence[tuple[str, str]], preface: str = "") -> Reply:
+    """The question back: which program the message is about (buttons in Telegram, a list in the console)."""
+    parts = [preface] if preface else []
+    parts.append(t("clarify", language, question=_echo(question)))
+    message = "\n\n".join(parts)
+    listed = "\n".join(f"• {label}" for _, label in options)
+    return Reply(message, f"{to_plain(message)}\n{listed}")
 
 
 def sources_reply(passages: Sequence[Passage | None], language: str) -> Reply:
@@ -282,12 +329,14 @@ def sources_reply(passages: Sequence[Passage | None], language: str) -> Reply:
 
 
 class _PlainText(HTMLParser):
-    """Telegram HTML to plain text: quotes in quotation marks, links as their URLs."""
+    """Telegram HTML to plain text: quotes in quotation marks, links as their URLs (or as their
+    label when the label is the URL as people write it, "bpjs-kesehatan.go.id", as Telegram shows it)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._href: list[str | None] = []
+        self._label: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "blockquote":
@@ -295,18 +344,17 @@ class _PlainText(HTMLParser):
         elif tag == "a":
             href = dict(attrs).get("href")
             self._href.append(href if href and href.startswith(("http://", "https://")) else None)
-            if self._href[-1]:
-                self.parts.append(self._href[-1])
+            self._label = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "blockquote":
             self.parts.append("”")
         elif tag == "a" and self._href:
-            self._href.pop()
+            href, label = self._href.pop(), "".join(self._label)
+            self.parts.append(label if href is None or label.removeprefix("www.").rstrip("/") == _url_label(href) else href)
 
     def handle_data(self, data: str) -> None:
-        if not (self._href and self._href[-1]):
-            self.parts.append(data)
+        (self._label if self._href else self.parts).append(data)
 
 
 def to_plain(message: str) -> str:

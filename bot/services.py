@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
+from bot.conversation import ContextStore
 from bot.keyboards import Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
@@ -26,6 +27,7 @@ class Services:
     store: Store
     limiter: UserRateLimit
     seal: Seal  # signs and checks the callback data of buttons
+    context: ContextStore  # each conversation's last turn (follow-ups) and pending questions back
     tasks: list[asyncio.Task] = field(default_factory=list)  # background tasks: index watcher, housekeeping
     # Inline results for an empty query, per language, with the retriever they were made from.
     inline_topics: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)

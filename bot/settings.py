@@ -36,6 +36,7 @@ class Settings(IndexSettings):
     user_rate_limit: int = 8  # questions one user may ask per window ...
     user_rate_window: float = 60.0  # ... of this many seconds
     answer_passages: int = 3  # passages quoted in one answer (1-3)
+    context_window: float = 600.0  # seconds a message is read with the chat's previous topic
     reload_interval: float = 2.0  # seconds between checks for a rebuilt index
     inline_cache_time: int = 30  # seconds Telegram may cache inline results
     inline_timeout: float = 2.5  # seconds an inline search may take before giving up

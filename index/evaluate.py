@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,15 @@ class Report:
         )
 
 
+@lru_cache(maxsize=4096)
+def compile_expectation(pattern: str, where: str = "") -> re.Pattern:
+    """An expectation regex as every question and dialogue set uses them (IGNORECASE|DOTALL)."""
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+
+
 def read_cases(path: Path) -> list[Case]:
     cases = []
     for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
@@ -89,10 +99,7 @@ def read_cases(path: Path) -> list[Case]:
             continue
         question, _, pattern = line.partition("\t")
         pattern = pattern.strip()
-        try:
-            compiled = None if pattern in ("", "-") else re.compile(pattern, re.IGNORECASE | re.DOTALL)
-        except re.error as exc:
-            raise ValueError(f"{path} line {n}: bad regex {pattern!r}: {exc}") from exc
+        compiled = None if pattern in ("", "-") else compile_expectation(pattern, f"{path} line {n}")
         cases.append(Case(question.strip(), compiled))
     return cases
 

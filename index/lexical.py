@@ -42,6 +42,11 @@ class LexicalIndex:
             return np.zeros(self._n, dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)
 
+    def knows(self, term: str) -> bool:
+        """Whether any passage contains the (stemmed) term."""
+        tid = self.bm25.vocab_dict.get(term)
+        return tid is not None and tid < len(self._df) and self._df[tid] > 0
+
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest value."""
         tid = self.bm25.vocab_dict.get(term)

@@ -1,7 +1,7 @@
 """Step 2: split documents into quotable passages.
 
-Structure first (headings, paragraphs, list items), then Indonesian sentences for blocks that are
-too long to quote whole (over QUOTABLE_WORDS), packed into passages of roughly MIN_WORDS..MAX_WORDS
+Structure first (headings, paragraphs, list items), then Indonesian sentences (index/sentences.py)
+for blocks that are too long to quote whole (over QUOTABLE_WORDS), packed into passages of roughly MIN_WORDS..MAX_WORDS
 words; a paragraph the author wrote at a quotable length stays one passage. Each passage keeps the
 document title and its heading path, and gets an id that stays the same while its text does.
 """
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from index.sentences import split_sentences
 from index.types import Document, Passage
 
 MIN_WORDS = 40
@@ -23,36 +24,12 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
-# Words after which a full stop does not end a sentence ("PP No. 37", "dr. Budi", "dll. dan").
-ABBREVIATIONS = frozenset(
-    """no nomor hlm hal psl ps ayat jo jl kab kec kel kota prov dr drs dra ir h hj st sh se mm mt
-    mpd spd prof tbk pt cv ud rp vs dll dsb dst dkk sdr yth a.n u.p bpk ibu tn ny nn kt tgl tel telp
-    hp fax no. sda e.g i.e etc mr mrs ms st jr sr inc ltd co""".split()
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 @dataclass
 class _Block:
     text: str
     headings: tuple[str, ...]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Indonesian sentences; keeps "Rp42.000", "5,7%", "PP No. 37 Tahun 2021" and "dll." whole."""
-    sentences, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() + len(match.group(1))
-        before = text[start : match.start()]
-        last_word = re.split(r"[\s(]", before)[-1].rstrip(".!?").lower()
-        if before.endswith(".") and (last_word in ABBREVIATIONS or len(last_word) == 1):
-            continue
-        sentences.append(text[start:end].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return [s for s in sentences if s]
 
 
 def word_count(text: str) -> int:

@@ -68,6 +68,7 @@ class Hit:
     score: float
     dense: float = 0.0  # the dense side's cosine similarity
     lexical: float = 0.0  # the BM25 side's score, normalised to [0, 1] for this query
+    answer_span: tuple[int, int] | None = None  # passage.text[a:b]: the sentence that answers (None: none, or an old rule)
 
 
 @dataclass(frozen=True)

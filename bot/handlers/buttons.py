@@ -14,9 +14,10 @@ from telegram.ext import ContextTypes
 
 from bot.answer import more_answers, topics
 from bot.handlers.common import admitted, needs_index, opened, reply_to, signer, user_language
-from bot.handlers.messages import respond
-from bot.keyboards import FEEDBACK, MORE, SOURCES, TOPIC, answer_keyboard, number
-from bot.reply import sources_reply
+from bot.conversation import for_program
+from bot.handlers.messages import conversation_key, respond
+from bot.keyboards import CONTACT, FEEDBACK, MORE, PROGRAM, SOURCES, TOPIC, answer_keyboard, number
+from bot.reply import contact_reply, sources_reply
 from bot.services import services
 from bot.texts import t
 
@@ -88,6 +89,33 @@ async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language, code = fields
     await update.callback_query.answer()
     await respond(update, context, t("topic_question", language, label=labels[code]), language=language, quote=False)
+
+
+async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Hubungi petugas": the official channels of the answer's program, to reach a person."""
+    kind, fields = opened(update, context)
+    if kind != CONTACT or len(fields) != 2:
+        await _expired(update)
+        return
+    if not await admitted(update, context):
+        return
+    language, keys = fields
+    await update.callback_query.answer()
+    await reply_to(update, contact_reply(keys.split("."), language), quote=True)
+
+
+async def program(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A program button under a question back: answer the pending message for that program."""
+    kind, fields = opened(update, context)
+    svc = services(context)
+    pending = svc.context.get(("clarify", *conversation_key(update)))
+    retriever = svc.live.retriever
+    if kind != PROGRAM or len(fields) != 1 or pending is None or retriever is None:
+        await _expired(update)
+        return
+    svc.context.pop(("clarify", *conversation_key(update)))
+    await update.callback_query.answer()
+    await respond(update, context, for_program(pending.understood, fields[0], retriever), quote=False)
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

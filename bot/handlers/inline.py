@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.answer import answer_question, clean_question, topics
 from bot.handlers.common import user_language
-from bot.reply import Reply, emphasis_span, passage_reply, question_terms, shorten
+from bot.reply import Reply, answer_text, passage_reply, shorten
 from bot.sending import NO_PREVIEW
 from bot.services import services
 from bot.texts import t
@@ -30,15 +30,16 @@ def _content(reply: Reply) -> InputTextMessageContent:
     return InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
 
 
-def snippet(question: str, hit: Hit) -> str:
-    """The passage's sentence that best matches the question (or its start), for a description."""
-    text = hit.passage.text
-    span = emphasis_span(text, question_terms(question))
-    return shorten(text[span[0] : span[1]] if span else text, MAX_DESCRIPTION)
+def snippet(hit: Hit) -> str:
+    """The hit's answer sentence (or its passage's start), for a description."""
+    return shorten(answer_text(hit) or hit.passage.text, MAX_DESCRIPTION)
 
 
 def question_results(retriever: Retriever, question: str) -> list[InlineQueryResultArticle]:
-    """Up to ten quotes for a question, or one honest "no confident answer" result."""
+    """Up to ten answers for a question, or one honest "no confident answer" result.
+
+    The first posts what a private chat gets; the others one hit each, in the same compact form.
+    """
     answer = answer_question(retriever, question, logged=False)  # inline queries are not logged
     if not answer.result.answered:
         return [
@@ -54,10 +55,10 @@ def question_results(retriever: Retriever, question: str) -> list[InlineQueryRes
         InlineQueryResultArticle(
             id=hit.passage.id,
             title=shorten(hit.passage.context or hit.passage.title, MAX_TITLE),
-            description=snippet(answer.question, hit),
-            input_message_content=_content(passage_reply(answer.question, framing, hit)),
+            description=snippet(hit),
+            input_message_content=_content(answer.reply if n == 0 else passage_reply(answer.question, framing, hit)),
         )
-        for hit in answer.result.hits[:MAX_RESULTS]
+        for n, hit in enumerate(answer.result.hits[:MAX_RESULTS])
     ]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import time
 
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot.answer import Answer, answer_question
+from bot.answer import Answer, answer_message
+from bot.conversation import Turn
 from bot.handlers.common import admitted, reply_to, signer, user_language
 from bot.handlers.hitung import answer_numeric
 from bot.keyboards import answer_keyboard
@@ -28,8 +30,8 @@ def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: 
             user_id=user.id if user else None,
             chat_type=chat.type if chat else "unknown",
             language=answer.language,
-            question=answer.question,
-            answered=answer.result.answered,
+            question=answer.understood or answer.question,  # what was searched: "Jawaban lain" searches it again
+            answered=answer.answered,
             confidence=answer.result.confidence,
             passage_ids=tuple(p.id for p in answer.reply.passages),
         )
@@ -53,12 +55,21 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     if retriever is None:
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
         return
+    key = conversation_key(update)
+    previous = _previous_turn(update, context, key)
+    now = time.monotonic()
     try:
-        answer = await asyncio.to_thread(answer_question, retriever, question, passages=svc.settings.answer_passages, language=language)
+        answer, turn = await asyncio.to_thread(
+            answer_message, retriever, question, previous, passages=svc.settings.answer_passages, language=language, now=now
+        )
     except Exception:
         logger.exception("answering failed; telling the user the service is under maintenance")
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
         return
+    if turn is not None:
+        svc.context.put(key, turn)
+    else:  # asked back: the program button answers this message
+        svc.context.put(("clarify", *key), Turn(answer.question, "", now))
     question_id = await asyncio.to_thread(_store_question, update, context, answer)
     if question_id is None:
         answer = answer.unlogged()  # never tell the user it was noted when it was not
@@ -67,7 +78,27 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         question_id, answer.language, len(answer.question), answer.result.answered, answer.result.confidence,
     )
     logger.debug("question %s text: %s", question_id, mask_personal_data(answer.question[:200]))
-    await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
+    sent = await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
+    if sent is not None and turn is not None:  # a reply to this answer (in a group) carries its topic
+        svc.context.put(("message", sent.chat_id, sent.message_id), turn)
+
+
+def conversation_key(update: Update) -> tuple[int | None, int | None]:
+    """One conversation per chat, and per user within a group."""
+    chat, user = update.effective_chat, update.effective_user
+    return (chat.id if chat else None, user.id if user else None)
+
+
+def _previous_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, key: tuple) -> Turn | None:
+    """The turn a message follows: the answer it replies to, else the user's last turn in this chat."""
+    store = services(context).context
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
+        turn = store.get(("message", replied.chat_id, replied.message_id))
+        if turn is not None:
+            return turn
+    return store.get(key)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

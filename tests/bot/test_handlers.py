@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 from telegram.constants import ParseMode
 
+from bot.reply import MAX_VISIBLE, visible_text
 from bot.texts import t
 from tests.bot.conftest import ADMIN_ID
 from tests.bot.offline import BOT, GROUP, assert_telegram_html, buttons, message, sends
@@ -30,35 +32,41 @@ def answer_calls(calls, method: str) -> list[dict]:
 # -- private chats ---------------------------------------------------------------------------
 
 
-async def test_private_question_gets_quotes_with_sources_and_buttons(harness):
+async def test_private_question_gets_the_answer_first_with_one_source_line_and_buttons(harness):
     sent = only_send(await harness.text("apa itu JKP?"))
     text = sent["text"]
     assert sent["parse_mode"] == ParseMode.HTML
     assert_telegram_html(text)
-    assert len(text) <= 4096
-    assert text.startswith("🔎 Tentang “<i>apa itu JKP?</i>”")
-    assert "<blockquote>" in text and "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial" in text
-    assert "<b>" in text.split("<blockquote>", 1)[1]  # a sentence of the quote is emphasised
-    assert "📄 <b>Jaminan Kehilangan Pekerjaan (JKP)</b> · 7 Februari 2025" in text
-    assert '<a href="https://www.bpjsketenagakerjaan.go.id/jkp">' in text
+    # the answer sentence first, in bold, then the rest of its passage
+    assert re.match(r"<blockquote><b>[^<]*Jaminan Kehilangan Pekerjaan \(JKP\) adalah [^<]+</b>", text)
+    assert "apa itu JKP" not in text  # no lead line echoing the question
+    source_lines = [line for line in text.splitlines() if line.startswith("📄")]
+    assert source_lines == [
+        '📄 <b>Jaminan Kehilangan Pekerjaan (JKP)</b> · per 7 Februari 2025 · '
+        '<a href="https://www.bpjsketenagakerjaan.go.id/jkp">bpjsketenagakerjaan.go.id/jkp</a>'
+    ] * text.count("<blockquote>")
+    assert len(visible_text(text)) <= MAX_VISIBLE  # one phone screen
+    quotes = [q.split("</blockquote>")[0] for q in text.split("<blockquote>")[1:]]
+    assert len(set(quotes)) == len(quotes)  # no quote twice
     assert "telepon 175" in text  # the footer points to the official channel
     assert "reply_parameters" not in sent  # private answers do not quote the question
     labels = [b["text"] for b in buttons(sent)]
-    assert labels == ["Jawaban lain", "Sumber", "👍", "👎"]
+    assert labels == ["Jawaban lain", "Sumber", "👍", "👎", "☎️ Hubungi petugas"]
     for button in buttons(sent):
         assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
 
 
 async def test_corpus_text_is_escaped(harness):
     # The JKP fixture says "terkena PHK & masih ingin bekerja": the & must reach Telegram as &amp;.
-    text = only_send(await harness.text("syarat penerima JKP kena PHK"))["text"]
+    text = only_send(await harness.text("siapa penerima manfaat JKP"))["text"]
     assert "PHK &amp; masih" in text
     assert_telegram_html(text)
 
 
 async def test_html_and_markdown_in_the_question_are_escaped(harness):
     question = '<b>iuran</b> JHT & <a href="x">JKN</a> *tebal* _miring_ `kode`?'
-    text = only_send(await harness.text(question))["text"]
+    sent = only_send(await harness.press(data_of(await first_answer(harness, question), "Jawaban lain")))
+    text = sent["text"]  # the "more" page names the question it continues
     assert_telegram_html(text)
     assert "&lt;b&gt;iuran&lt;/b&gt; JHT &amp; &lt;a href=&quot;x&quot;&gt;" in text
     assert "<b>iuran</b>" not in text
@@ -70,14 +78,15 @@ async def test_a_4000_character_message_is_answered_within_the_limit(harness):
     sent = only_send(await harness.text(question[:4096]))
     assert len(sent["text"]) <= 4096
     assert_telegram_html(sent["text"])
-    assert "…" in sent["text"].split("\n", 1)[0]  # the echoed question is shortened
+    first_line = sent["text"].split("\n", 1)[0]
+    assert first_line.startswith("<blockquote><b>") or "…" in first_line  # the answer first, or a shortened echo in a refusal
 
 
 async def test_english_question_gets_english_framing_around_indonesian_quotes(harness):
     text = only_send(await harness.text("What is JKP?", language="en"))["text"]
-    assert text.startswith("🔎 On “<i>What is JKP?</i>”, here is what the sources say (quoted in Indonesian):")
-    assert "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial" in text
-    assert "7 February 2025" in text and "phone 175" in text
+    assert re.match(r"<blockquote><b>[^<]*Jaminan Kehilangan Pekerjaan \(JKP\) adalah [^<]+</b>", text)
+    assert "Quoted from Indonesian documents" in text
+    assert "as of 7 February 2025" in text and "phone 175" in text
 
 
 async def test_other_language_gets_a_bilingual_note(harness):
@@ -92,7 +101,8 @@ async def test_unanswerable_question_is_honest_offers_topics_and_is_logged(harne
     assert "belum menemukan jawaban yang cukup yakin" in text
     assert "<blockquote>" not in text  # nothing is quoted when nothing is confident
     assert "telepon 175" in text and "Care Center 165" in text
-    topic_buttons = buttons(sent)
+    topic_buttons = buttons(sent)[:-1]
+    assert buttons(sent)[-1]["text"] == "☎️ Hubungi petugas"  # the hand-off, under refusals too
     assert 1 <= len(topic_buttons) <= 3
     assert all(b["callback_data"].startswith("t:id:") for b in topic_buttons)
     assert {b["text"] for b in topic_buttons} <= {"Jaminan Hari Tua", "Jaminan Kesehatan Nasional", "Jaminan Kehilangan Pekerjaan"}
@@ -141,8 +151,9 @@ async def test_group_tanya_alone_gets_usage_hint(harness):
 
 async def test_group_mention_is_answered_without_the_mention(harness):
     sent = only_send(await harness.text("@TanyaBpjsBot iuran JKN pekerja berapa?", chat="group"))
-    assert "“<i>iuran JKN pekerja berapa?</i>”" in sent["text"]
-    assert "4% dibayar pemberi kerja" in sent["text"]
+    assert sent["text"].startswith("<blockquote><b>Iuran Jaminan Kesehatan Nasional (JKN)")  # the same compact form
+    assert "4% dibayar pemberi kerja" in sent["text"] and "@TanyaBpjsBot" not in sent["text"]
+    assert sent["reply_parameters"]["message_id"] > 0
 
 
 async def test_group_mention_alone_gets_usage_hint(harness):
@@ -211,12 +222,22 @@ async def test_sources_button_shows_document_details(harness):
     assert "Berlaku per: 7 Februari 2025" in details
 
 
+async def test_contact_button_sends_the_official_channels(harness):
+    sent = await first_answer(harness, "berapa iuran JKN pekerja")
+    contact = only_send(await harness.press(data_of(sent, "☎️ Hubungi petugas")))["text"]
+    assert_telegram_html(contact)
+    assert "Care Center 165" in contact and "PANDAWA" in contact and "175" not in contact
+    refusal = only_send(await harness.text("zzqx wvut"))
+    assert "☎️ Hubungi petugas" in [b["text"] for b in buttons(refusal)]  # refusals hand off too
+    calls = await harness.press(data_of(sent, "☎️ Hubungi petugas"), user_id=6666)
+    assert sends(calls) == []  # sealed like every button
+
+
 async def test_topic_button_answers_the_topic(harness):
     sent = only_send(await harness.text("resep rendang padang yang enak"))
     jht = next(b["callback_data"] for b in buttons(sent) if b["text"] == "Jaminan Hari Tua")
     answer = only_send(await harness.press(jht))
-    assert "“<i>apa itu Jaminan Hari Tua?</i>”" in answer["text"]
-    assert "<blockquote>" in answer["text"]
+    assert answer["text"].startswith("<blockquote><b>") and "Jaminan Hari Tua (JHT)" in answer["text"]
 
 
 ODD_DATA = ("m:999999:3", "m:x:y", "m:²:0", "m:99999999999999999999999:0", "f:999999:+", "f:1:?", "f:²:+",
@@ -363,7 +384,7 @@ async def test_unparsable_html_falls_back_to_plain_text(harness):
     first, second = sends(calls)
     assert first["parse_mode"] == ParseMode.HTML
     assert "parse_mode" not in second
-    assert second["text"].startswith("🔎 Tentang “apa itu JKP?”") and "<b>" not in second["text"]
+    assert re.match(r"“[^”]*Jaminan Kehilangan Pekerjaan \(JKP\) adalah", second["text"]) and "<b>" not in second["text"]
 
 
 async def test_flood_wait_is_retried(harness):

@@ -4,17 +4,19 @@ import pytest
 
 from bot.reply import (
     MAX_MESSAGE,
+    MAX_VISIBLE,
     answer_reply,
-    emphasis_span,
+    answer_text,
+    contact_reply,
     first_page,
     format_date,
     no_answer_reply,
-    question_terms,
-    sentence_spans,
+    passage_reply,
     shorten,
     sources_reply,
     telegram_length,
     to_plain,
+    visible_text,
 )
 from index.types import Hit, Passage, SearchResult
 from tests.bot.offline import assert_telegram_html
@@ -26,63 +28,93 @@ TEXT = (
     "Iuran JKP sebesar 0,36% dari upah sebulan.\n"
     "Syarat:\n1. Terdaftar sebagai peserta\n2. Upah < Rp5.000.000 & lainnya"
 )
+ANSWER = "Iuran JKP sebesar 0,36% dari upah sebulan."
+SPAN = (TEXT.index(ANSWER), TEXT.index(ANSWER) + len(ANSWER))
 
 
 def passage(text: str = TEXT, pid: str = "p1", **fields) -> Passage:
-    base = dict(title="JKP <manfaat> & iuran", headings=("Iuran",), source="PP No. 37 Tahun 2021",
+    base = dict(title="JKP <manfaat> & iuran: rincian", headings=("Iuran",), source="PP No. 37 Tahun 2021",
                 url="https://www.bpjsketenagakerjaan.go.id/jkp?a=1&b=2", date="2025-02-07", program="JKP")
     base.update(fields)
     return Passage(id=pid, text=text, **base)
+
+
+def hit(p: Passage | None = None, score: float = 0.9, span: tuple[int, int] | None = SPAN) -> Hit:
+    return Hit(p or passage(), score, answer_span=span)
 
 
 def result(*hits: Hit, answered: bool = True, question: str = "berapa iuran JKP?") -> SearchResult:
     return SearchResult(question, answered, 0.9 if answered else 0.1, hits)
 
 
-def test_sentences_respect_abbreviations_numbers_and_lists():
-    pieces = [TEXT[a:b] for a, b in sentence_spans(TEXT)]
-    assert pieces == [
-        "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan bagi pekerja yang terkena PHK.",
-        "Manfaatnya berupa uang tunai, informasi pasar kerja, dan pelatihan.",
-        "Diatur dalam PP No. 37 Tahun 2021.",
-        "Iuran JKP sebesar 0,36% dari upah sebulan.",
-        "Syarat:",
-        "1. Terdaftar sebagai peserta",
-        "2. Upah < Rp5.000.000 & lainnya",
-    ]
-
-
-def test_the_sentence_matching_the_question_is_emphasised():
-    a, b = emphasis_span(TEXT, question_terms("berapa iuran JKP?"))
-    assert TEXT[a:b] == "Iuran JKP sebesar 0,36% dari upah sebulan."
-    a, b = emphasis_span(TEXT, question_terms("apa saja manfaat jkp"))
-    assert TEXT[a:b].startswith("Manfaatnya berupa uang tunai")
-    assert emphasis_span("Satu kalimat saja tentang JKP.", question_terms("jkp")) is None
-
-
-def test_answer_reply_quotes_escapes_and_cites():
-    reply = answer_reply("berapa iuran <b>JKP</b> & JHT?", "id", result(Hit(passage(), 0.9)))
+def test_the_answer_sentence_comes_first_in_bold_then_its_passage():
+    reply = answer_reply("berapa iuran <b>JKP</b> & JHT?", "id", result(hit()))
     assert_telegram_html(reply.html)
-    assert "“<i>berapa iuran &lt;b&gt;JKP&lt;/b&gt; &amp; JHT?</i>”" in reply.html
-    assert "<b>Iuran JKP sebesar 0,36% dari upah sebulan.</b>" in reply.html
-    assert "Upah &lt; Rp5.000.000 &amp; lainnya</blockquote>" in reply.html
-    assert "📄 <b>JKP &lt;manfaat&gt; &amp; iuran</b> · 7 Februari 2025" in reply.html
-    assert '<a href="https://www.bpjsketenagakerjaan.go.id/jkp?a=1&amp;b=2">bpjsketenagakerjaan.go.id</a>' in reply.html
+    assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>\nSyarat:\n1. Terdaftar sebagai peserta\n2. Upah &lt; Rp5.000.000 &amp; lainnya</blockquote>")
+    assert "JHT" not in reply.html  # the lead no longer echoes the question
+    assert answer_text(hit()) == ANSWER and reply.passages == (passage(),)
+
+
+def test_one_short_source_line_with_one_official_link():
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit()))
+    (line,) = [l for l in reply.html.splitlines() if l.startswith("📄")]
+    assert line == (
+        '📄 <b>JKP &lt;manfaat&gt; &amp; iuran</b> · per 7 Februari 2025 · '
+        '<a href="https://www.bpjsketenagakerjaan.go.id/jkp?a=1&amp;b=2">bpjsketenagakerjaan.go.id/jkp?a=1&amp;b=2</a>'
+    )
     assert "telepon 175" in reply.html and "165" not in reply.html  # only the channel that fits
-    assert reply.passages == (passage(),)
 
 
-def test_plain_rendering_quotes_the_passage_verbatim():
-    reply = answer_reply("berapa iuran JKP?", "id", result(Hit(passage(), 0.9)))
-    assert f"“{TEXT}”" in reply.plain
+def test_the_checked_date_is_the_date_the_facts_hold_as_of_and_news_links_give_way():
+    news = passage(checked="2026-12-01", url="https://www.kompas.com/tren/read/2021/12/23/090500265/cara-lapor-soal-buruknya-pelayanan")
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit(news)))
+    assert "per 1 Desember 2026 · " in reply.html and "kompas" not in reply.html
+    assert '<a href="https://www.bpjsketenagakerjaan.go.id">bpjsketenagakerjaan.go.id</a>' in reply.html
+
+
+def test_plain_rendering_is_what_the_phone_shows():
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit()))
+    assert reply.plain.startswith(f"“{ANSWER}\nSyarat:")
     assert not any(tag in reply.plain for tag in ("<b>", "<i>", "<blockquote>", "<a ", "&amp;", "&lt;"))
-    assert "https://www.bpjsketenagakerjaan.go.id/jkp?a=1&b=2" in reply.plain
+    assert "bpjsketenagakerjaan.go.id/jkp?a=1&b=2" in reply.plain
+    assert reply.plain.replace("“", "").replace("”", "") == visible_text(reply.html)
+
+
+def test_a_long_passage_is_cut_after_the_answer():
+    body = "Iuran JKP sebesar 0,36% dari upah. " + " ".join(f"Kalimat tambahan nomor {i} tentang hal lain." for i in range(60))
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit(passage(text=body), span=(0, 34))))
+    assert reply.html.startswith("<blockquote><b>Iuran JKP sebesar 0,36% dari upah.</b> Kalimat tambahan nomor 0")
+    assert " …</blockquote>" in reply.html and len(visible_text(reply.html)) < 700
+
+
+def test_further_passages_join_only_when_they_add_something():
+    same = hit(passage(pid="p2"))  # the same text again: a near-duplicate
+    other_text = "Peserta BPU membayar iuran JKK dan JKM sendiri setiap bulan lewat aplikasi JMO."
+    other = hit(passage(text=other_text, pid="p3", title="Pekerja mandiri", program="BPU"), 0.85, (0, len(other_text)))
+    reply = answer_reply("iuran", "id", result(hit(), same, other))
+    assert [p.id for p in reply.passages] == ["p1"]  # the duplicate stops the page: "Jawaban lain" continues
+    reply = answer_reply("iuran", "id", result(hit(), other, same))
+    assert [p.id for p in reply.passages] == ["p1", "p3"]
+    assert reply.html.count("<blockquote>") == 2 and reply.html.count("📄") == 2
+    assert reply.html.count(ANSWER) == 1  # no quote twice
+    assert len(visible_text(reply.html)) <= MAX_VISIBLE
+
+
+def test_old_rules_stay_labelled_and_never_give_the_bold_answer():
+    old = passage(pid="old", superseded_by="ketenagakerjaan/jkp.md")
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit(old, span=None)))
+    assert "⚠️ <b>Aturan lama</b>" in reply.html and "<b>Iuran" not in reply.html
+    assert reply.html.startswith("<blockquote>Jaminan Kehilangan Pekerjaan")
 
 
 def test_english_framing():
-    reply = answer_reply("how much is the JKP contribution?", "en", result(Hit(passage(), 0.9)))
-    assert reply.html.startswith("🔎 On “<i>how much is the JKP contribution?</i>”")
-    assert "7 February 2025" in reply.html and "phone 175" in reply.html
+    reply = answer_reply("how much is the JKP contribution?", "en", result(hit()))
+    assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>")
+    assert "as of 7 February 2025" in reply.html and "phone 175" in reply.html and "Indonesian documents" in reply.html
+
+
+def test_inline_posts_the_same_compact_form():
+    assert passage_reply("berapa iuran JKP?", "id", hit()).html == answer_reply("berapa iuran JKP?", "id", result(hit())).html
 
 
 def test_first_page_keeps_only_close_hits():
@@ -92,25 +124,27 @@ def test_first_page_keeps_only_close_hits():
 
 
 def test_more_page_starts_after_the_shown_hits():
-    hits = [Hit(passage(pid=f"p{i}"), 0.9 - i / 10) for i in range(5)]
+    hits = [hit(passage(pid=f"p{i}"), 0.9 - i / 10) for i in range(5)]
     reply = answer_reply("iuran JKP", "id", result(*hits), start=2, limit=3)
     assert [p.id for p in reply.passages] == ["p2", "p3", "p4"]
     assert reply.html.startswith("🔎 Kutipan lain tentang")
+    assert reply.html.count("📄") == 3
 
 
 @pytest.mark.parametrize("body", ["kata " * 2000, "🙂" * 3000, "& < > " * 1500])
 def test_long_passages_are_shortened_to_fit_telegram(body):
-    hits = [Hit(passage(text=body, pid=f"p{i}"), 0.9) for i in range(3)]
-    reply = answer_reply("x " * 3000, "id", result(*hits))
-    assert telegram_length(reply.html) <= MAX_MESSAGE
-    assert len(reply.plain) <= MAX_MESSAGE
-    assert_telegram_html(reply.html)
-    assert reply.passages and "…" in reply.html
+    hits = [hit(passage(text=body, pid=f"p{i}"), span=(0, len(body))) for i in range(3)]
+    for reply in (answer_reply("x " * 3000, "id", result(*hits)), answer_reply("x " * 3000, "id", result(*hits), start=1)):
+        assert telegram_length(reply.html) <= MAX_MESSAGE
+        assert len(reply.plain) <= MAX_MESSAGE
+        assert_telegram_html(reply.html)
+        assert reply.passages and "…" in reply.html
 
 
 def test_health_quotes_point_to_bpjs_kesehatan():
-    reply = answer_reply("iuran jkn", "id", result(Hit(passage(program="JKN"), 0.9)))
+    reply = answer_reply("iuran jkn", "id", result(hit(passage(program="JKN", url=None))))
     assert "Care Center 165" in reply.html and "175" not in reply.html
+    assert '<a href="https://www.bpjs-kesehatan.go.id">' in reply.html
 
 
 def test_no_answer_is_honest_and_lists_topics_in_plain_text():
@@ -123,15 +157,23 @@ def test_no_answer_is_honest_and_lists_topics_in_plain_text():
     assert "• Jaminan" not in reply.html  # in Telegram the topics are buttons
 
 
+def test_contact_reply_gives_the_official_channels():
+    tk = contact_reply(["tk"], "id")
+    assert_telegram_html(tk.html)
+    assert "Call center 175" in tk.html and "165" not in tk.html and "lapor.go.id" in tk.html
+    both = contact_reply(["tk", "kes", "nonsense"], "en")
+    assert "Call center 175" in both.html and "Care Center 165" in both.html and "PANDAWA" in both.html
+
+
 def test_sources_reply_details_and_missing_documents():
     reply = sources_reply([passage(), None], "id")
     assert_telegram_html(reply.html)
-    assert "Bagian: JKP &lt;manfaat&gt; &amp; iuran › Iuran" in reply.html
+    assert "Bagian: JKP &lt;manfaat&gt; &amp; iuran: rincian › Iuran" in reply.html
     assert "Dokumen ini sudah tidak ada di indeks terbaru." in reply.html
 
 
 def test_unsafe_urls_are_not_linked():
-    reply = answer_reply("iuran jkp", "id", result(Hit(passage(url="javascript:alert(1)"), 0.9)))
+    reply = answer_reply("iuran jkp", "id", result(hit(passage(url="javascript:alert(1)"))))
     assert "javascript" not in reply.html
 
 
@@ -147,3 +189,5 @@ def test_shorten_and_to_plain():
     assert shorten("satu dua tiga empat", 12) == "satu dua…"
     assert shorten("pendek", 50) == "pendek"
     assert to_plain('<b>a</b> &amp; <a href="https://x.id/p">x.id</a> <blockquote>q</blockquote>') == "a & https://x.id/p “q”"
+    assert to_plain('<a href="https://www.x.go.id/">x.go.id</a>') == "x.go.id"
+    assert visible_text('<b>a</b> &lt; <a href="https://x.id">x.id</a>') == "a < x.id"

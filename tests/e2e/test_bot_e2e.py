@@ -129,10 +129,10 @@ async def test_question_is_answered_with_a_sourced_quote(bot: BotProcess, client
     reply = await next_reply(client, bot, user.id)
     raw, text = reply["message"]["text"], telegram_html(reply["message"])
     assert JHT_RATE in text  # the fixture passage, quoted word for word
-    assert re.search(r"<blockquote>.*3,7%.*</blockquote>", raw, re.DOTALL)
-    assert JHT_SOURCE in text and f'href="{JHT_URL}"' in raw
-    assert "berapa iuran JHT?" in text  # the question is echoed so the quote has context
-    assert {"Jawaban lain", "Sumber", "👍", "👎"} <= set(buttons(reply["message"]))
+    assert re.match(r"<blockquote><b>[^<]*3,7%[^<]*</b>", raw)  # the answer sentence first, in bold
+    assert "📄 Iuran Jaminan Hari Tua (JHT) · per 30 Juni 2015" in text and f'href="{JHT_URL}"' in raw
+    assert text.count("📄") == raw.count("<blockquote>")  # one source line a quote
+    assert {"Jawaban lain", "Sumber", "👍", "👎", "☎️ Hubungi petugas"} <= set(buttons(reply["message"]))
     assert len(await client.bot_messages(user.id)) == 1  # one question, one message
 
 

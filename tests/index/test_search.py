@@ -141,3 +141,19 @@ def test_passage_by_id(retriever):
         assert retriever.passage(p.id) is p
     assert retriever.passage("no-such-id") is None
     assert retriever.passage("") is None
+
+
+@pytest.mark.parametrize("question", ["berapa iuran jkn kelas 3 mandiri", "gmn cara klaim jht kalo resign", "syarat penerima jaminan kehilangan pekerjaan"])
+def test_every_hit_carries_the_sentence_that_answers(retriever, question):
+    for hit in retriever.search(question, k=5).hits:
+        if hit.passage.superseded_by:
+            assert hit.answer_span is None  # an old rule never gives the answer
+            continue
+        a, b = hit.answer_span
+        assert 0 <= a < b <= len(hit.passage.text) and hit.passage.text[a:b].strip() == hit.passage.text[a:b]
+
+
+def test_a_figure_answers_how_much(retriever):
+    hit = retriever.search("berapa iuran jkn kelas 3 mandiri", k=1).hits[0]
+    a, b = hit.answer_span
+    assert any(ch.isdigit() for ch in hit.passage.text[a:b])

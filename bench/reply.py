@@ -1,0 +1,104 @@
+"""The reply a worker reads: does its bold answer sentence alone answer, and how long is it?
+
+    python -m bench reply [--index DIR] [--misses]
+
+For each question set (the BPJS dev questions in ../shared/eval/, tests/data/worker_questions.tsv
+and faq_questions.tsv), every in-scope question is answered exactly as a private chat answers it
+(`bot.answer.answer_question`), and reported:
+
+- sentence: the share of answered questions whose bold answer sentence alone matches the set's
+  regex (the regexes were written for whole passages, so this is strict), and the same share
+  over all in-scope questions (a refusal counts as a miss);
+- passages: the share whose quoted passages match (what the old layout was judged on), and the
+  sentence share among those (how well the sentence is chosen when the right passage is quoted);
+- the median and p90 length of the replies, in characters a phone shows (markup removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bench._util import REPO, eval_dir, table, write_result
+from bot.answer import answer_question
+from bot.reply import visible_text
+from index.errors import IndexLoadError
+from index.evaluate import read_cases
+from index.search import Retriever
+
+QUESTION_SETS = {
+    "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
+    "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
+    "faq": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
+}
+GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}
+
+
+def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -> dict:
+    """Answer-sentence accuracy and reply lengths over one question set."""
+    in_scope = answered = sentence_ok = passages_ok = both_ok = 0
+    lengths = []
+    for case in read_cases(path):
+        if case.pattern is None:
+            continue
+        in_scope += 1
+        answer = answer_question(retriever, case.question, logged=False)
+        if not answer.answered:
+            continue
+        answered += 1
+        sentence = answer.to_json()["answer_sentence"]
+        lengths.append(len(visible_text(answer.reply.html)))
+        hit = bool(sentence and case.pattern.search(sentence))
+        sentence_ok += hit
+        quoted = any(case.pattern.search(p.text) for p in answer.reply.passages)
+        passages_ok += quoted
+        both_ok += hit and quoted
+        if not hit and misses is not None:
+            misses.append(f"{path.stem}: {case.question}\n    bold: {sentence[:200]!r}")
+    return {
+        "in_scope": in_scope,
+        "answered": answered,
+        "sentence_share": round(sentence_ok / answered, 3) if answered else 0.0,
+        "sentence_share_of_in_scope": round(sentence_ok / in_scope, 3) if in_scope else 0.0,
+        "passages_share": round(passages_ok / answered, 3) if answered else 0.0,
+        "sentence_share_where_passages_match": round(both_ok / passages_ok, 3) if passages_ok else 0.0,
+        "median_chars": int(statistics.median(lengths)) if lengths else 0,
+        "p90_chars": int(np.percentile(lengths, 90)) if lengths else 0,
+        "max_chars": max(lengths, default=0),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench reply", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, help="a built index (default: the bot's INDEX_DIR)")
+    parser.add_argument("--misses", action="store_true", help="print the questions whose bold sentence does not match")
+    args = parser.parse_args(argv)
+    if args.index is None:
+        from bot.settings import get_settings
+
+        args.index = get_settings().index_dir
+    try:
+        retriever = Retriever.load(args.index)
+    except IndexLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rows, misses = [], ([] if args.misses else None)
+    for name, where in QUESTION_SETS.items():
+        path = where()
+        if not path.exists():
+            print(f"{name}: data not found ({path})", file=sys.stderr)
+            continue
+        rows.append({"set": name, **measure(retriever, path, misses)})
+    print(table(rows, ["set", "in_scope", "answered", "sentence_share", "sentence_share_of_in_scope", "passages_share", "sentence_share_where_passages_match", "median_chars", "p90_chars", "max_chars"]))
+    if misses:
+        print("\n".join(misses))
+    write_result("reply", {"index": str(args.index), "manifest": retriever.manifest.get("built_at"), "goals": GOALS, "sets": rows})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,222 @@
+"""Understanding a message in its conversation: follow-ups, topic switches, and when to ask back.
+
+Workers chat: "apa itu JKP?" then "syaratnya apa?". A message that names no program of its own
+is read with the topic of the chat's previous question when that is recent (CONTEXT_WINDOW); a
+message that names a program starts afresh. A message too general to search on its own ("dokumennya
+apa aja") with no recent topic gets a question back when the passages it finds belong to several
+programs. Everything here is pure or behind `ContextStore`, so that the console and Telegram
+resolve a message the same way, and a shared store can serve several replicas later.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Protocol
+
+from index import Retriever, SearchResult
+from index.normalize import acronyms, query_terms, query_text, tokenize, words
+
+# Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
+# naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
+BODIES = {
+    ("bpjs", "kesehatan"): "JKN", ("bpjs", "kes"): "JKN", ("bpjskes",): "JKN", ("kesehatan",): "JKN",
+    ("bpjs", "tk"): "TK", ("bpjstk",): "TK", ("ketenagakerjaan",): "TK", ("bpjamsostek",): "TK", ("jamsostek",): "TK",
+}
+BODY_LABELS = {"TK": "BPJS Ketenagakerjaan"}
+NEUTRAL = frozenset({"", "UMUM", "BERITA"})
+SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the question is about
+MAX_VAGUE_TERMS = 2  # a message with more content terms than this is searched as it is
+MAX_VAGUE_WORDS = 5  # ... and so is a message of more words (it says enough, even in slang)
+CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
+MAX_OPTIONS = 4
+MIN_OWN_COVERAGE = 0.2  # a follow-up's own words must be in one of the passages that answer it
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the bot understood of one message: the resolved question and its program."""
+
+    understood: str
+    program: str  # program code the answer was about ("" when none)
+    at: float
+    subject: str = ""  # the message that opened the topic (follow-ups carry it, not each other)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A message as the bot will answer it."""
+
+    message: str
+    understood: str  # the question searched: the message, with the previous topic when a follow-up
+    program: str = ""  # the program named or carried over
+    follow_up: bool = False
+    clarify: tuple[tuple[str, str], ...] = ()  # (code, label) options when the bot must ask back
+    own_terms: tuple[str, ...] = ()  # the message's own content terms the corpus knows (checked against the answer)
+    unknown_words: bool = False  # the message has content words the corpus never uses
+    subject: str = ""  # the message that opened the topic (the message itself for a fresh one)
+
+
+class ContextStore(Protocol):
+    """Where the last turn of each conversation lives (memory here; a shared store for replicas)."""
+
+    def get(self, key: Hashable) -> Turn | None: ...
+
+    def put(self, key: Hashable, turn: Turn) -> None: ...
+
+    def pop(self, key: Hashable) -> None: ...
+
+
+class MemoryContext:
+    """Turns in memory, at most `max_entries` (least recently used go first), each for `ttl` seconds."""
+
+    def __init__(self, ttl: float, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.max_entries, self.clock = ttl, max_entries, clock
+        self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Turn | None:
+        with self._lock:
+            turn = self._turns.get(key)
+            if turn is None:
+                return None
+            if self.clock() - turn.at > self.ttl:
+                del self._turns[key]
+                return None
+            self._turns.move_to_end(key)
+            return turn
+
+    def put(self, key: Hashable, turn: Turn) -> None:
+        with self._lock:
+            self._turns[key] = turn
+            self._turns.move_to_end(key)
+            while len(self._turns) > self.max_entries:
+                self._turns.popitem(last=False)
+
+    def pop(self, key: Hashable) -> None:
+        with self._lock:
+            self._turns.pop(key, None)
+
+
+def program_labels(retriever: Retriever) -> dict[str, str]:
+    """Program code -> label, for the programs the corpus covers (general and news documents excluded)."""
+    return {code: label for code, label in retriever.topics() if code not in NEUTRAL}
+
+
+def topic_label(code: str, retriever: Retriever) -> str:
+    """How a program (or a body, "TK") is named in a resolved question and in the reply."""
+    return program_labels(retriever).get(code) or BODY_LABELS.get(code, code)
+
+
+def named_program(message: str, retriever: Retriever) -> str:
+    """The program a message names (by acronym, full name, or "BPJS Kesehatan"), or ""."""
+    codes = program_labels(retriever)
+    tokens = words(message)
+    expanded = f" {' '.join(words(query_text(message)))} "
+    for code in codes:
+        if f" {' '.join(words(code.replace('-', ' ')))} " in expanded:
+            return code
+    for phrase, code in BODIES.items():
+        n = len(phrase)
+        if (code in codes or code in BODY_LABELS) and any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1)):
+            return code
+    return ""
+
+
+def _program_words(retriever: Retriever) -> frozenset[str]:
+    """Stemmed words of the programs' codes and names, and of the bodies: they name the topic, not
+    what is asked about it."""
+    codes = {code.lower() for code in program_labels(retriever)}
+    names = [a.long for a in acronyms() if a.short in codes] + [" ".join(p) for p in BODIES]
+    return frozenset(tokenize(" ".join([*codes, *names])))
+
+
+def _content_terms(message: str, retriever: Retriever) -> list[str]:
+    program_words = _program_words(retriever)
+    return [t for t in query_terms(message) if t not in program_words]
+
+
+def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
+    """The message's content terms that the corpus knows, without the words that only name a program.
+
+    Words the corpus never uses (slang, typos the speller left, other topics) say nothing about
+    which passage answers, so they are left out of both judgements below.
+    """
+    return tuple(dict.fromkeys(t for t in _content_terms(message, retriever) if retriever.knows(t)))
+
+
+def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool:
+    """Too general to search alone: a short message whose few content terms are common across the corpus."""
+    return (
+        len(words(message)) <= MAX_VAGUE_WORDS
+        and len(terms) <= MAX_VAGUE_TERMS
+        and all(retriever.idf(t) < SPECIFIC_IDF for t in terms)
+    )
+
+
+def resolve(message: str, previous: Turn | None, retriever: Retriever) -> Resolution:
+    """How to answer `message` given the conversation's previous turn (None when none is recent)."""
+    program = named_program(message, retriever)
+    terms = own_terms(message, retriever)
+    labels = program_labels(retriever)
+    vague = is_vague(message, terms, retriever)
+    if program and (previous is None or program != previous.program):
+        return Resolution(message, message, program, own_terms=terms)
+    if previous is not None:
+        carried = program or previous.program
+        subject = previous.subject or previous.understood
+        if vague or not carried:  # "syaratnya apa?": the question that opened the topic is the subject
+            understood = f"{message} ({subject})"
+        else:  # "trs klo gigi palsu?": a subject of its own, within the topic's program
+            understood = f"{message} ({topic_label(carried, retriever)})"
+        unknown = any(not retriever.knows(t) for t in _content_terms(message, retriever))
+        return Resolution(message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown)
+    if not program and vague and terms:  # words of the corpus, common to many programs: ask which
+        options = ambiguous_programs(terms, retriever.search(message, k=CLARIFY_HITS), labels, retriever)
+        if len(options) > 1:
+            return Resolution(message, message, clarify=options, own_terms=terms)
+    return Resolution(message, message, program, own_terms=terms)
+
+
+def ambiguous_programs(
+    terms: tuple[str, ...], result: SearchResult, labels: dict[str, str], retriever: Retriever
+) -> tuple[tuple[str, str], ...]:
+    """The programs a vague message could be about: those whose passages use all of its words,
+    the ones the best hits belong to first. More than one means the bot must ask which."""
+    possible = set(labels)
+    for term in terms:
+        possible &= retriever.programs_using(term)
+    ranked = [h.passage.program.upper() for h in result.hits[:CLARIFY_HITS]] + list(labels)
+    ordered = [c for c in dict.fromkeys(ranked) if c in possible]
+    return tuple((c, labels[c]) for c in ordered[:MAX_OPTIONS])
+
+
+def for_program(message: str, code: str, retriever: Retriever) -> str:
+    """The message as asked about one program (a clarifying button was pressed)."""
+    return f"{message} ({program_labels(retriever).get(code, code)})"
+
+
+def answers_own_terms(resolution: Resolution, result: SearchResult, retriever: Retriever) -> bool:
+    """Whether the passages found hold the follow-up's own words, not just the carried topic.
+
+    "terus kalau mau beli hp bagus?" after a JP question finds JP passages through the carried
+    topic alone; none of them says anything about phones, so the bot must not answer with them.
+    """
+    if not resolution.follow_up or not result.hits:
+        return True
+    if not resolution.own_terms:  # nothing of its own to check: fine if it is all question words
+        return not resolution.unknown_words
+    terms = list(resolution.own_terms)
+    return max(retriever.coverage(terms, h.passage) for h in result.hits[:3]) >= MIN_OWN_COVERAGE
+
+
+def turn_of(resolution: Resolution, result: SearchResult, now: float) -> Turn:
+    """The turn to remember: the program named, carried, or else the one the answer was about."""
+    program = resolution.program
+    if not program and result.answered and result.hits:
+        program = result.hits[0].passage.program.upper()
+        program = "" if program in NEUTRAL else program
+    return Turn(resolution.understood, program, now, resolution.subject or resolution.message)

@@ -1,0 +1,229 @@
+"""Step 7b: the sentence of a passage that answers the question, for the reply to open with.
+
+Two general signals, no wording of any test: the question's terms (a term counts less the more
+sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
+read from its question words ("berapa" -> an amount, "berapa lama"/"kapan" -> a duration or
+date, "cara"/"bagaimana" -> steps, "syarat"/"apakah" -> a condition, "apa itu" -> a
+definition) and matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a
+list item, "jika"/"wajib", "adalah"...). A sentence that speaks of an old rule loses, and a
+superseded passage gets no answer sentence at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from enum import Enum
+
+from index.normalize import standardise, tokenize, words
+from index.sentences import sentence_spans
+
+
+class Kind(Enum):
+    """The kind of fact a question asks for."""
+
+    AMOUNT = "amount"
+    DURATION = "duration"
+    STEPS = "steps"
+    CONDITION = "condition"
+    DEFINITION = "definition"
+    LIST = "list"
+    LAW = "law"
+    REASON = "reason"
+    ANY = "any"
+
+
+_UNITS = frozenset("hari minggu bulan tahun jam day days week weeks month months year years".split())
+_AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
+_DURATION_WORDS = frozenset("kapan when lama durasi jangka batas waktu umur usia age old".split())
+_STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
+_REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas requirement requirements eligible".split())
+_CONDITION_WORDS = _REQUIREMENT_WORDS | frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
+_DEFINITION_WORDS = frozenset("maksud dimaksud arti artinya pengertian definisi siapa who".split())
+_LAW_WORDS = frozenset("hukum regulasi peraturan undang law regulation".split())
+_REASON_WORDS = frozenset("kenapa mengapa why alasan".split())
+
+_NUMBER = r"\d[\d.,]*"
+_SIGNALS: dict[Kind, re.Pattern] = {
+    Kind.AMOUNT: re.compile(
+        rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b)|\b(sebesar|senilai|setara)\b", re.I
+    ),
+    Kind.DURATION: re.compile(
+        rf"\b{_NUMBER} ?(hari|minggu|bulan|tahun|jam)\b|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b"
+        r"|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b",
+        re.I,
+    ),
+    Kind.STEPS: re.compile(
+        r"^(•|\d{1,2}[.)])\s|\b(melalui|lewat|aplikasi|JMO|kantor cabang|mengajukan|ajukan|unggah|mengunggah|isi|mengisi"
+        r"|login|klik|pilih|datang|kunjungi|membawa|bawa|siapkan|lampirkan|daftar|mendaftar|mendaftarkan|langkah|caranya)\b",
+        re.I,
+    ),
+    Kind.CONDITION: re.compile(
+        r"^(•|\d{1,2}[.)])\s|\b(jika|apabila|bila|asalkan|selama|syarat|persyaratan|harus|wajib|minimal|paling sedikit|berhak"
+        r"|memenuhi|hanya|tidak|tidak bisa|tidak dapat|bukan|belum|dapat|bisa|boleh)\b",
+        re.I,
+    ),
+    Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
+    Kind.LIST: re.compile(r"^(•|\d{1,2}[.)])\s|:\s*\n|,[^.]*,[^.]*\b(dan|atau|serta)\b|\b(meliputi|antara lain|terdiri)\b", re.I | re.M),
+    Kind.LAW: re.compile(r"\b(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)\b[^.]{0,30}\b(No\.|Nomor)", re.I),
+    Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
+}
+# A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai").
+_OLD_RULE = re.compile(
+    r"\b(aturan|skema|ketentuan|besaran|tarif|peraturan) (yang )?(lama|sebelumnya)\b|\bsebelum diubah\b"
+    r"|\b(tidak|tak) (lagi )?(berlaku|dipakai|digunakan)\b|\bsudah dicabut\b|\bdicabut\b",
+    re.I,
+)
+
+EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
+KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
+OLD_RULE_PENALTY = 0.6
+SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer
+SHORT_PENALTY = 0.3
+INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
+SUBJECT_BONUS = 0.2
+
+
+def question_kind(text: str) -> Kind:
+    """What the question asks for, from its question words (Indonesian, informal or English)."""
+    ws = words(standardise(text))
+    present = set(ws)
+    for i, w in enumerate(ws):  # "berapa lama", "berapa bulan", "how long", "umur berapa"
+        nxt = ws[i + 1] if i + 1 < len(ws) else ""
+        prev = ws[i - 1] if i else ""
+        if w in ("berapa", "berapakah", "how") and (nxt in _UNITS or nxt in ("lama", "long", "lambat")):
+            return Kind.DURATION
+        if w in ("berapa", "berapakah") and prev in _UNITS | {"umur", "usia"}:
+            return Kind.DURATION
+    if present & {"kapan", "when"} or {"sampai", "kapan"} <= present:
+        return Kind.DURATION
+    if present & _LAW_WORDS and present & {"dasar", "hukum", "aturan", "law", "legal", "regulation"} and "berapa" not in present:
+        return Kind.LAW
+    if present & _AMOUNT_WORDS:
+        return Kind.AMOUNT
+    if present & _STEP_WORDS:
+        return Kind.STEPS
+    if present & _REASON_WORDS:
+        return Kind.REASON
+    if present & _REQUIREMENT_WORDS:
+        return Kind.CONDITION
+    if any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:])):
+        return Kind.LIST
+    if present & _CONDITION_WORDS:
+        return Kind.CONDITION
+    if present & _DURATION_WORDS:
+        return Kind.DURATION
+    if present & _DEFINITION_WORDS or {"apa", "itu"} <= present or {"what", "is"} <= present:
+        return Kind.DEFINITION
+    return Kind.ANY
+
+
+def holds(kind: Kind, sentence: str) -> bool:
+    """Whether a sentence holds the kind of fact asked for."""
+    pattern = _SIGNALS.get(kind)
+    return bool(pattern and pattern.search(sentence))
+
+
+_LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")
+
+
+def answer_units(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text`, with a line that introduces a list ("Syarat:") joined to its items."""
+    spans = sentence_spans(text)
+    units = []
+    for i, (a, b) in enumerate(spans):
+        if text[a:b].rstrip().endswith(":") and i + 1 < len(spans):
+            end = spans[i + 1][1]  # what the colon introduces: the next sentence, or the list below
+            for c, d in spans[i + 2 :]:
+                if not _LIST_LINE.match(text, c) or "\n" not in text[end:c] or not _LIST_LINE.match(text, spans[i + 1][0]):
+                    break
+                end = d
+            b = end
+        units.append((a, b))
+    return units
+
+
+def scored_sentences(
+    text: str,
+    terms: Iterable[str],
+    kind: Kind,
+    idf: Callable[[str], float] = lambda _: 1.0,
+    direct: Collection[str] | None = None,
+) -> list[tuple[float, tuple[int, int]]]:
+    """Each sentence span of `text` with its score as the answer to a question (higher is better).
+
+    `direct`: the terms the question itself used; the others (acronym expansions) count less.
+    """
+    spans = answer_units(text)
+    if not spans:
+        return []
+    terms = list(dict.fromkeys(terms))
+    found = [set(tokenize(text[a:b])) for a, b in spans]
+    weights = {t: idf(t) * (1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}
+    total = sum(weights.values()) or 1.0
+    spread = {t: sum(t in f for f in found) for t in terms}
+    out = []
+    for (a, b), present in zip(spans, found):
+        sentence = text[a:b]
+        lexical = sum(weights[t] / spread[t] for t in terms if t in present) / total
+        score = lexical + (KIND_WEIGHT if holds(kind, sentence) else 0.0)
+        if kind is Kind.DEFINITION and tokenize(sentence)[:1] and tokenize(sentence)[0] in weights:
+            score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
+        if _OLD_RULE.search(sentence):
+            score -= OLD_RULE_PENALTY
+        if len(sentence.split()) <= SHORT_WORDS:
+            score -= SHORT_PENALTY
+        if sentence.rstrip().endswith(":"):  # an introduction with nothing after it
+            score -= INTRO_PENALTY
+        out.append((score, (a, b)))
+    return out
+
+
+def answer_span(
+    text: str,
+    terms: Iterable[str],
+    kind: Kind,
+    idf: Callable[[str], float] = lambda _: 1.0,
+    direct: Collection[str] | None = None,
+    *,
+    superseded: bool = False,
+) -> tuple[int, int] | None:
+    """(start, end) of the sentence of `text` that best answers; None for a superseded passage.
+
+    The first best sentence wins ties: the author's opening sentence usually states the rule.
+    """
+    best = best_sentence(text, terms, kind, idf, direct, superseded=superseded)
+    return best[1] if best else None
+
+
+def best_sentence(
+    text: str,
+    terms: Iterable[str],
+    kind: Kind,
+    idf: Callable[[str], float] = lambda _: 1.0,
+    direct: Collection[str] | None = None,
+    *,
+    superseded: bool = False,
+) -> tuple[float, tuple[int, int]] | None:
+    """The score and span of the answer sentence (see answer_span)."""
+    if superseded:
+        return None
+    scored = scored_sentences(text, terms, kind, idf, direct)
+    if not scored:
+        return None
+    score, span = max(scored, key=lambda item: item[0])  # max keeps the first of equals
+    if kind in (Kind.STEPS, Kind.LIST) and _LIST_LINE.match(text, span[0]):
+        span = _whole_list(text, span)  # steps are answered by all of them, in order
+    return score, span
+
+
+def _whole_list(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The run of list lines around the list item at `span`."""
+    lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
+    at = next(i for i, (a, b) in enumerate(lines) if a <= span[0] < b)
+    first = last = at
+    while first > 0 and _LIST_LINE.match(text, lines[first - 1][0]):
+        first -= 1
+    while last + 1 < len(lines) and _LIST_LINE.match(text, lines[last + 1][0]):
+        last += 1
+    return lines[first][0], max(lines[last][1], span[1])
