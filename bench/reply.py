@@ -78,9 +78,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--misses", action="store_true", help="print the questions whose bold sentence does not match")
     args = parser.parse_args(argv)
     if args.index is None:
-        from bot.settings import get_settings
+        from bot.settings import Settings
 
-        args.index = get_settings().index_dir
+        args.index = Settings().index_dir
     try:
         retriever = Retriever.load(args.index)
     except IndexLoadError as exc:

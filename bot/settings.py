@@ -7,7 +7,6 @@ configures both `python -m index` and `python -m bot`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -82,8 +81,3 @@ class Settings(IndexSettings):
     def webhook_path(self) -> str:
         """The URL path the webhook server listens on: the path of `webhook_url`."""
         return urlsplit(self.webhook_url or "").path.strip("/")
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

@@ -14,7 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from index.dense import DenseIndex
-from index.documents import Problem, find_files, load_corpus
+from index.documents import find_files, load_corpus
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import BuildError, IndexLoadError
 from index.hitung import RATES_FILE, rates_path, validate_rates
@@ -23,6 +23,7 @@ from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
 from index.settings import DEFAULT_MODEL
 from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, verify, write_index
+from index.types import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class BuildSummary:
     seconds: float = 0.0
     dense_kind: str = ""
     up_to_date: bool = False  # nothing changed: the build was skipped
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
 
 
 def corpus_hash(corpus_dir: Path) -> str:

@@ -13,13 +13,12 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
 import yaml
 
-from index.types import Document
+from index.types import Document, Finding
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +33,6 @@ MAX_TOKEN_CHARS = 1000  # longer than any word or link in a document meant for p
 
 class DocumentError(Exception):
     """A corpus file that cannot be read; the build names it and goes on (or stops with --strict)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
 
 
 def _candidates(corpus_dir: Path) -> Iterator[tuple[Path, str | None]]:
@@ -64,7 +57,7 @@ def find_files(corpus_dir: Path) -> list[Path]:
     return [path for path, refused in _candidates(corpus_dir) if refused is None]
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
+def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Finding]]:
     """Every readable document, and a problem for each file that could not be read or was refused."""
     docs, problems = [], []
     for path, refused in _candidates(corpus_dir):
@@ -74,7 +67,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
                 raise DocumentError(refused)
             docs.append(read_document(path, rel))
         except DocumentError as exc:
-            problems.append(Problem(rel, str(exc)))
+            problems.append(Finding(rel, str(exc)))
             logger.info("skipped %s: %s", rel, exc)  # callers report problems to the admin
     return docs, problems
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from index.types import Finding
+
 RATES_FILE = "tarif.yaml"
 UNITS = ("persen", "rupiah", "bulan", "tahun", "orang")
 WHOLE_UNITS = ("rupiah", "bulan", "tahun", "orang")  # counted in whole numbers
@@ -64,17 +66,6 @@ class RatesError(Exception):
         self.findings = tuple(findings)
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
         super().__init__(f"{findings[0]}{more}")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A problem in the rates table, in the same shape as `index.lint.Finding`."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 @dataclass(frozen=True)

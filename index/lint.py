@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 from index.documents import load_corpus
 from index.hitung import rates_path, validate_rates
 from index.passages import split_document
-from index.types import Document
+from index.types import Document, Finding
 
 NO_AGE_CHECK = ("BERITA",)  # news reports an event on its date: it does not go stale
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -73,7 +63,7 @@ def lint_corpus(corpus_dir: Path, *, max_age_days: int | None = None, today: dt.
     documents, problems = load_corpus(Path(corpus_dir))
     today = today or dt.date.today()
     paths = {doc.path for doc in documents}
-    findings = [Finding(p.path, p.message) for p in problems]
+    findings = list(problems)
     seen: dict[str, list[str]] = defaultdict(list)
     for doc in documents:
         for message in _fields(doc) + _freshness(doc, paths, today, max_age_days):
@@ -89,5 +79,5 @@ def lint_corpus(corpus_dir: Path, *, max_age_days: int | None = None, today: dt.
         if len(places) > 1:
             findings.append(Finding(places[0], f"duplicate passage, also in {', '.join(sorted(set(places[1:])))}"))
     if rates_path(Path(corpus_dir)).is_file():  # the Hitung rates table: sourced, dated, no overlapping periods
-        findings += [Finding(f.path, f.message) for f in validate_rates(Path(corpus_dir))]
+        findings += validate_rates(Path(corpus_dir))
     return sorted(findings, key=lambda f: (f.path, f.message))

@@ -26,6 +26,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """Something an admin must fix: the corpus file, and what is wrong with it in one line."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Passage:
     """A quotable piece of a document; `id` is stable across rebuilds while the text is."""
 

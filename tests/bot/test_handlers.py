@@ -422,3 +422,16 @@ async def test_token_is_not_in_what_the_bot_sends(harness):
     calls = await harness.text("apa itu JKP?")
     assert "AAH-test-token" not in json.dumps([c.params for c in calls])
     assert BOT["username"]
+
+
+async def test_a_bug_in_search_is_maintenance_not_an_unanswered_question(harness, monkeypatch, caplog):
+    retriever = harness.app.bot_data["services"].live.retriever
+
+    def broken(question):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(retriever, "candidates", broken)
+    sent = only_send(await harness.text("apa itu JKP?"))
+    assert sent["text"] == t("maintenance", "id")
+    assert harness.app.bot_data["services"].store.stats().questions == 0  # not logged as unanswered
+    assert sum("a bug" in (r.exc_text or str(r.exc_info)) for r in caplog.records if r.exc_info) == 1  # logged once

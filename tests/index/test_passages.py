@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, split_document, word_count
-from index.sentences import sentence_spans, split_sentences
+from index.sentences import split_sentences
 from index.types import Document
 
 VOCAB = "iuran jaminan peserta pekerja klaim saldo upah bulan kantor cabang aplikasi manfaat syarat dokumen".split()
