@@ -4,6 +4,7 @@ the guards written once (the per-user limit, and "no index loaded yet")."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
@@ -16,6 +17,8 @@ from bot.reply import Reply, text_reply
 from bot.sending import send_reply
 from bot.services import services
 from bot.texts import t, ui_language
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -38,6 +41,33 @@ def signer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Signer:
 def opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, list[str]]:
     """The kind and fields of a pressed button, ("", []) unless sealed for this chat and user."""
     return services(context).seal.open(update.callback_query.data, *_ids(update))
+
+
+def log_question(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    *,
+    question: str,
+    language: str,
+    answered: bool,
+    confidence: float,
+    passage_ids: tuple[str, ...],
+) -> int | None:
+    """Log a question (masked, user id hashed) and return its id; a storage failure must not cost the answer."""
+    user, chat = update.effective_user, update.effective_chat
+    try:
+        return services(context).store.log_question(
+            user_id=user.id if user else None,
+            chat_type=chat.type if chat else "unknown",
+            language=language,
+            question=question,
+            answered=answered,
+            confidence=confidence,
+            passage_ids=passage_ids,
+        )
+    except Exception:
+        logger.exception("could not store a question")
+        return None
 
 
 async def reply_to(update: Update, reply: Reply, *, quote: bool | None = None, **kwargs: object) -> Message | None:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import admitted, reply_to, signer, user_language
+from bot.handlers.common import admitted, log_question, reply_to, signer, user_language
 from bot.hitung import (
     KINDS,
     Request,
@@ -119,21 +119,8 @@ def _forget(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: str, request: Request, passage_ids: tuple[str, ...]) -> int | None:
-    """Log a computed answer like any answered question (masked, user id hashed); a storage failure must not cost the answer."""
-    user, chat = update.effective_user, update.effective_chat
-    try:
-        return services(context).store.log_question(
-            user_id=user.id if user else None,
-            chat_type=chat.type if chat else "unknown",
-            language=request.language,
-            question=asked,
-            answered=True,
-            confidence=1.0,
-            passage_ids=passage_ids,
-        )
-    except Exception:
-        logger.exception("could not store a numeric question")
-        return None
+    """Log a computed answer like any answered question."""
+    return log_question(update, context, question=asked, language=request.language, answered=True, confidence=1.0, passage_ids=passage_ids)
 
 
 async def _settle(update: Update, context: ContextTypes.DEFAULT_TYPE, table: RateTable, request: Request, quote: bool | None, asked: str) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.answer import Answer, answer_message
 from bot.conversation import Turn
-from bot.handlers.common import admitted, reply_to, signer, user_language
+from bot.handlers.common import admitted, log_question, reply_to, signer, user_language
 from bot.handlers.hitung import answer_numeric
 from bot.keyboards import answer_keyboard
 from bot.privacy import mask_personal_data
@@ -23,21 +23,16 @@ logger = logging.getLogger(__name__)
 
 
 def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> int | None:
-    """Log the question (masked, user id hashed); a storage failure must not cost the answer."""
-    user, chat = update.effective_user, update.effective_chat
-    try:
-        return services(context).store.log_question(
-            user_id=user.id if user else None,
-            chat_type=chat.type if chat else "unknown",
-            language=answer.language,
-            question=answer.understood or answer.question,  # what was searched: "Jawaban lain" searches it again
-            answered=answer.answered,
-            confidence=answer.result.confidence,
-            passage_ids=tuple(p.id for p in answer.reply.passages),
-        )
-    except Exception:
-        logger.exception("could not store a question")
-        return None
+    """Log an answered or refused question; what was searched, since "Jawaban lain" searches it again."""
+    return log_question(
+        update,
+        context,
+        question=answer.understood or answer.question,
+        language=answer.language,
+        answered=answer.answered,
+        confidence=answer.result.confidence,
+        passage_ids=tuple(p.id for p in answer.reply.passages),
+    )
 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, language: str | None = None, quote: bool | None = None) -> None:
