@@ -127,8 +127,8 @@ def answer_message(
     message = clean_question(message)
     language = language or detect_language(message)
     framing, preface = _framing(language)
-    resolution = resolve(message, previous, retriever)
-    result = retriever.search(resolution.understood, k=SEARCH_K)
+    resolution = resolve(message, previous, retriever, k=SEARCH_K)
+    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K)
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         return Answer(message, language, replace(result, answered=False), reply, clarify=resolution.clarify), None

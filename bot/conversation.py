@@ -58,6 +58,7 @@ class Resolution:
     own_terms: tuple[str, ...] = ()  # the message's own content terms the corpus knows (checked against the answer)
     unknown_words: bool = False  # the message has content words the corpus never uses
     subject: str = ""  # the message that opened the topic (the message itself for a fresh one)
+    found: SearchResult | None = None  # the search of `understood`, when resolving already made it
 
 
 class ContextStore(Protocol):
@@ -157,8 +158,12 @@ def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool
     )
 
 
-def resolve(message: str, previous: Turn | None, retriever: Retriever) -> Resolution:
-    """How to answer `message` given the conversation's previous turn (None when none is recent)."""
+def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 10) -> Resolution:
+    """How to answer `message` given the conversation's previous turn (None when none is recent).
+
+    A vague message is searched here to see which programs it could be about (`k` hits, kept in
+    `found` so that the caller does not search it again).
+    """
     program = named_program(message, retriever)
     terms = own_terms(message, retriever)
     labels = program_labels(retriever)
@@ -175,9 +180,9 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever) -> Resolu
         unknown = any(not retriever.knows(t) for t in _content_terms(message, retriever))
         return Resolution(message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown)
     if not program and vague and terms:  # words of the corpus, common to many programs: ask which
-        options = ambiguous_programs(terms, retriever.search(message, k=CLARIFY_HITS), labels, retriever)
-        if len(options) > 1:
-            return Resolution(message, message, clarify=options, own_terms=terms)
+        found = retriever.search(message, k=k)
+        options = ambiguous_programs(terms, found, labels, retriever)
+        return Resolution(message, message, program, clarify=options if len(options) > 1 else (), own_terms=terms, found=found)
     return Resolution(message, message, program, own_terms=terms)
 
 
