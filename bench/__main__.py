@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
+
+from index.console import run
 
 BENCHES = {"retrieval": "bench.retrieval", "speed": "bench.speed", "scale": "bench.scale", "bot": "bench.bot_load", "reply": "bench.reply", "dialogues": "bench.dialogues"}
 
 
-def main(argv: list[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help") or argv[0] not in (*BENCHES, "all"):
-        print(f"usage: python -m bench {{{','.join(BENCHES)},all}} [ARGS]   (ARGS: see python -m bench NAME --help)")
-        return 0 if argv and argv[0] in ("-h", "--help") else 2
-    names = list(BENCHES) if argv[0] == "all" else [argv[0]]
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        usage="%(prog)s [-h] NAME [ARGS ...]",
+        description="Run the project's benchmarks; each writes its figures under bench/results/.",
+        epilog="ARGS are the benchmark's own: see python -m bench NAME --help.",
+    )
+    parser.add_argument("name", choices=[*BENCHES, "all"], metavar="NAME", help=f"{', '.join(BENCHES)}, or all (each with its defaults)")
+    return parser
+
+
+def run_benches(names: list[str], args: list[str]) -> int:
     status = 0
     for name in names:
         print(f"== {name}", flush=True)
-        status |= importlib.import_module(BENCHES[name]).main(argv[1:] if len(names) == 1 else [])
+        status |= importlib.import_module(BENCHES[name]).main(args)
     return status
 
 
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser()
+    name, rest = parser.parse_args(argv[:1]).name, argv[1:]  # the rest is the benchmark's to parse
+    if name == "all" and rest:
+        parser.error("all runs each benchmark with its defaults: give no ARGS")
+    names = list(BENCHES) if name == "all" else [name]
+    return run(lambda: run_benches(names, rest), expected=(ValueError,))
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -26,7 +26,7 @@ import numpy as np
 from bench._util import REPO, eval_dir, table, write_result
 from bot.answer import answer_question
 from bot.reply import visible_text
-from index.errors import IndexLoadError
+from index.console import run
 from index.evaluate import read_cases
 from index.search import Retriever
 
@@ -81,11 +81,7 @@ def main(argv: list[str]) -> int:
         from bot.settings import Settings
 
         args.index = Settings().index_dir
-    try:
-        retriever = Retriever.load(args.index)
-    except IndexLoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    retriever = Retriever.load(args.index)
     rows, misses = [], ([] if args.misses else None)
     for name, where in QUESTION_SETS.items():
         path = where()
@@ -101,4 +97,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(lambda: main(sys.argv[1:]), expected=(ValueError,)))

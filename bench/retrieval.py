@@ -1,7 +1,7 @@
 """Retrieval quality: BM25 alone, dense alone and the fusion, on TyDi QA id and the BPJS question sets.
 
-    python -m bench.retrieval [--model NAME] [--backend torch|onnx|onnx-int8] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
-    python -m bench.retrieval --tune [--tune-tydi N] [--index DIR]   # grid-search the answer decision
+    python -m bench retrieval [--model NAME] [--backend torch|onnx|onnx-int8] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
+    python -m bench retrieval --tune [--tune-tydi N] [--index DIR]   # grid-search the answer decision
 
 Every set reports, beside R@1/R@3/MRR@10, how honest the answer/refuse decision is:
 confident-wrong (answered in-scope questions whose top-3 quotes do not match, over the answered),
@@ -28,15 +28,13 @@ from pathlib import Path
 import numpy as np
 
 from bench._util import REPO, eval_dir, write_result
-from index.dense import DenseIndex
+from index.console import run
 from index.encoders import Encoder, load_encoder
 from index.evaluate import Case, evaluate, read_cases
-from index.fusion import Signals, answer_confidence, fuse
-from index.lexical import LexicalIndex
+from index.fusion import Signals, answer_confidence
 from index.passages import embedding_text
-from index.search import Retriever
-from index.store import StoredIndex
-from index.types import Passage
+from index.search import Candidates, Retriever
+from index.types import Hit, Passage, SearchResult
 
 CACHE = REPO / "var" / "bench"
 # Our own question sets beside the dev set. The answer/refuse decision is tuned (`--tune`) on the
@@ -65,78 +63,56 @@ def cached_embeddings(encoder: Encoder, texts: list[str], label: str) -> np.ndar
 
 
 def retriever_for(passages: list[Passage], encoder: Encoder, label: str) -> Retriever:
-    """A Retriever over in-memory passages, built with the engine's own parts."""
-    texts = [embedding_text(p) for p in passages]
-    vectors = cached_embeddings(encoder, texts, label)
-    manifest = {"model": encoder.name, "backend": getattr(encoder, "backend", "torch"), "dimension": encoder.dimension}
-    stored = StoredIndex(manifest, passages, [""] * len(passages), [], DenseIndex.build(vectors, "flat"), LexicalIndex.build(texts))
-    return Retriever(stored, encoder, CACHE)
+    """A Retriever over in-memory passages, their embeddings cached under `label`."""
+    return Retriever.from_vectors(passages, cached_embeddings(encoder, [embedding_text(p) for p in passages], label), encoder)
 
 
-@dataclasses.dataclass
-class Scores:
-    ranks: list[int | None] = dataclasses.field(default_factory=list)  # 1-based rank in the top 10
-
-    def add(self, rank: int | None) -> None:
-        self.ranks.append(rank)
-
-    def figures(self) -> dict:
-        n = len(self.ranks) or 1
-        return {
-            "R@1": round(sum(r == 1 for r in self.ranks if r) / n, 4),
-            "R@3": round(sum(r <= 3 for r in self.ranks if r) / n, 4),
-            "MRR@10": round(sum(1 / r for r in self.ranks if r) / n, 4),
-        }
-
-
-def _rank_of(order: np.ndarray, ids: np.ndarray, target: int) -> int | None:
-    top = ids[order[:10]]
-    where = np.nonzero(top == target)[0]
-    return int(where[0]) + 1 if len(where) else None
-
-
-def run_tydi(encoder: Encoder, weights: list[float]) -> dict | None:
+def load_tydi(encoder: Encoder) -> tuple[Retriever, dict[str, list[Case]]] | None:
+    """TyDi QA id: a Retriever over every distinct context of train+valid, and each split's questions
+    as cases answered by their own context; None when the data is absent."""
     folder = eval_dir() / "tydiqa_id"
-    if not (folder / "valid.jsonl").exists():
-        print("TyDi QA: data not found, skipped")
+    if not all((folder / f"{name}.jsonl").exists() for name in ("train", "valid")):
         return None
     rows = {name: [json.loads(line) for line in (folder / f"{name}.jsonl").open(encoding="utf-8")] for name in ("train", "valid")}
     contexts = list(dict.fromkeys(r["context"] for name in ("train", "valid") for r in rows[name]))
     row_of = {c: i for i, c in enumerate(contexts)}
-    passages = [Passage(id=f"t{i}", text=c, title="") for i, c in enumerate(contexts)]
-    retriever = retriever_for(passages, encoder, "tydi")
-    queries = [(r["question"], row_of[r["context"]]) for r in rows["valid"]]
-    found = [retriever.candidates(q) for q, _ in queries]
-    sides = {"bm25": Scores(), "dense": Scores()}
-    fused = {w: Scores() for w in weights}
-    answered_wrong = refused = answered = 0
-    for (question, target), cand in zip(queries, found):
-        result = retriever.rank(question, cand, 10)
-        ids = np.array([int(h.passage.id[1:]) for h in result.hits])
-        rank = _rank_of(np.arange(len(ids)), ids, target)
-        if not result.answered:
-            refused += 1
-        else:
-            answered += 1
-            answered_wrong += not rank or rank > 3
-        sides["bm25"].add(_rank_of(np.argsort(-cand.bm25, kind="stable"), cand.ids, target))
-        sides["dense"].add(_rank_of(np.argsort(-cand.cosines, kind="stable"), cand.ids, target))
-        for w in weights:
-            params = dataclasses.replace(retriever.params, lexical_weight=w)
-            result = retriever.rank(question, cand, 10, params)
-            ids = np.array([int(h.passage.id[1:]) for h in result.hits])
-            fused[w].add(_rank_of(np.arange(len(ids)), ids, target))
+    retriever = retriever_for([Passage(id=f"t{i}", text=c, title="") for i, c in enumerate(contexts)], encoder, "tydi")
+    cases = {name: [Case(r["question"], None, passage_id=f"t{row_of[r['context']]}") for r in rows[name]] for name in rows}
+    return retriever, cases
+
+
+def _one_side(retriever: Retriever, question: str, found: Candidates, scores: np.ndarray) -> SearchResult:
+    """The candidates ranked by one side's raw scores alone (BM25 or cosine), top 10."""
+    order = np.argsort(-scores, kind="stable")[:10]
+    hits = tuple(Hit(retriever.passages[found.ids[i]], float(scores[i])) for i in order)
+    return SearchResult(question=question, answered=True, confidence=1.0, hits=hits)
+
+
+def run_tydi(encoder: Encoder, weights: list[float]) -> dict | None:
+    loaded = load_tydi(encoder)
+    if loaded is None:
+        print("TyDi QA: data not found, skipped")
+        return None
+    retriever, splits = loaded
+    cases = splits["valid"]
+    found = {c.question: retriever.candidates(c.question) for c in cases}
+    default = evaluate(cases, lambda q: retriever.rank(q, found[q], 10)).figures()
+    sides = {
+        "bm25": evaluate(cases, lambda q: _one_side(retriever, q, found[q], found[q].bm25)),
+        "dense": evaluate(cases, lambda q: _one_side(retriever, q, found[q], found[q].cosines)),
+    }
+    fused = {}
+    for w in weights:
+        params = dataclasses.replace(retriever.params, lexical_weight=w)
+        fused[w] = evaluate(cases, lambda q, p=params: retriever.rank(q, found[q], 10, p))
     return {
-        "pool": len(contexts),
-        "queries": len(queries),
-        "bm25": sides["bm25"].figures(),
-        "dense": sides["dense"].figures(),
-        "fusion": {str(w): fused[w].figures() for w in weights},
+        "pool": len(retriever.passages),
+        "queries": len(cases),
+        "bm25": sides["bm25"].ranking(),
+        "dense": sides["dense"].ranking(),
+        "fusion": {str(w): fused[w].ranking() for w in weights},
         "default_weight": retriever.params.lexical_weight,
-        "confident_wrong": f"{answered_wrong}/{answered}",
-        "confident_wrong_share": round(answered_wrong / answered, 4) if answered else 0.0,
-        "wrongly_refused": f"{refused}/{len(queries)}",
-        "wrongly_refused_share": round(refused / len(queries), 4) if queries else 0.0,
+        **{key: default[key] for key in ("confident_wrong", "confident_wrong_share", "wrongly_refused", "wrongly_refused_share")},
     }
 
 
@@ -195,29 +171,17 @@ TUNE_GRID = {
 }
 
 
-def _outcomes(retriever: Retriever, cases: list[tuple[str, object]]) -> list[tuple[bool, bool, Signals]]:
-    """(in scope, a top-3 passage answers, signals of the best passage) for each (question, check) case.
-
-    `check` is a compiled regex over a passage's context and text, a passage row (TyDi), or None
-    for a question that must be refused.
-    """
+def _outcomes(retriever: Retriever, cases: list[Case]) -> list[tuple[bool, bool, Signals]]:
+    """(in scope, a top-3 passage answers, signals of the best passage) for each case."""
     out = []
-    for question, check in cases:
-        found = retriever.candidates(question)
+    for case in cases:
+        found = retriever.candidates(case.question)
         if len(found.ids) == 0:
             continue
-        result = retriever.rank(question, found, 3)
-        fused, _ = fuse(found.cosines, found.bm25, retriever.params)
-        fused = retriever._news_last(fused, found.ids, retriever.params)
-        fused = retriever._asked_program_first(fused, found, retriever.params)
-        order = retriever._current_first(np.argsort(-fused, kind="stable"), found.ids)
-        if check is None:
-            ok = False
-        elif isinstance(check, int):
-            ok = any(h.passage.id == f"t{check}" for h in result.hits)
-        else:
-            ok = any(check.search(f"{h.passage.context}\n{h.passage.text}") for h in result.hits)
-        out.append((check is not None, ok, retriever.signals(found, fused, order)))
+        result = retriever.rank(case.question, found, 3)
+        fused, _, order = retriever.fused_order(found)
+        ok = any(case.answered_by(h.passage) for h in result.hits)
+        out.append((case.in_scope, ok, retriever.signals(found, fused, order)))
     return out
 
 
@@ -247,16 +211,13 @@ def tune(encoder: Encoder, index_dir=None, tydi_sample: int = 1500) -> dict:
     for name in ("dev", "worker"):
         path = QUESTION_SETS[name]()
         if path.exists():
-            sets[name] = _outcomes(bpjs, [(c.question, c.pattern) for c in read_cases(path)])
-    folder = eval_dir() / "tydiqa_id"
-    if tydi_sample > 0 and (folder / "train.jsonl").exists():
-        rows = {n: [json.loads(line) for line in (folder / f"{n}.jsonl").open(encoding="utf-8")] for n in ("train", "valid")}
-        contexts = list(dict.fromkeys(r["context"] for n in ("train", "valid") for r in rows[n]))
-        row_of = {c: i for i, c in enumerate(contexts)}
-        tydi = retriever_for([Passage(id=f"t{i}", text=c, title="") for i, c in enumerate(contexts)], encoder, "tydi")
-        rng = np.random.default_rng(0)
-        picked = rng.choice(len(rows["train"]), size=min(tydi_sample, len(rows["train"])), replace=False)
-        sets["tydi-train"] = _outcomes(tydi, [(rows["train"][i]["question"], row_of[rows["train"][i]["context"]]) for i in sorted(picked)])
+            sets[name] = _outcomes(bpjs, read_cases(path))
+    loaded = load_tydi(encoder) if tydi_sample > 0 else None
+    if loaded is not None:
+        pool, splits = loaded
+        train = splits["train"]
+        picked = np.random.default_rng(0).choice(len(train), size=min(tydi_sample, len(train)), replace=False)
+        sets["tydi-train"] = _outcomes(pool, [train[i] for i in sorted(picked)])
     base = bpjs.params
     scored = []
     for values in itertools.product(*TUNE_GRID.values()):
@@ -279,7 +240,7 @@ def _table(title: str, rows: dict[str, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench retrieval", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="embedding model (default: the configured one)")
     parser.add_argument("--backend", choices=["torch", "onnx", "onnx-int8"], default=None, help="encoder backend (default: EMBEDDING_BACKEND)")
     parser.add_argument("--weights", default="0.1,0.2,0.3,0.4,0.5", help="lexical weights to try in the fusion")
@@ -327,4 +288,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(lambda: main(sys.argv[1:]), expected=(ValueError,)))

@@ -1,6 +1,6 @@
 """Scale: the engine's index classes on synthetic corpora of 100,000 and 1,000,000 passages.
 
-    python -m bench.scale [--sizes 100000,1000000] [--queries 200] [--ef 16,32,...] [--m 16,32,48]
+    python -m bench scale [--sizes 100000,1000000] [--queries 200] [--ef 16,32,...] [--m 16,32,48]
 
 Embedding a million passages with the real model is out of reach here (10 to 28 passages/s on
 two cores, bench/speed.py: 10 to 30 hours), so each corpus is synthetic on both sides:
@@ -35,12 +35,12 @@ import numpy as np
 from bench._util import peak_rss_mb, percentiles, reset_peak_rss, rss_mb, stopwatch, table, time_calls, write_result
 from bench.speed import split_search
 from index import dense as dense_module
+from index.console import run
 from index.dense import DenseIndex
 from index.fusion import params_for
 from index.lexical import LexicalIndex
 from index.normalize import query_text, stem, tokenize
-from index.search import Retriever
-from index.store import StoredIndex
+from index.search import Retriever, best_positive
 from index.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def one_faiss_thread() -> Iterator[None]:
 
 
 def _top_candidates(scores: np.ndarray, n: int) -> np.ndarray:
-    """The BM25 candidate choice of `Retriever.search`: the n best rows with a positive score."""
+    """The former BM25 candidate choice, timed against the engine's `best_positive`: the n best
+    rows of all passages, then those with a positive score."""
     n = min(n, len(scores))
     ids = np.argpartition(-scores, n - 1)[:n]
     return ids[scores[ids] > 0]
@@ -197,14 +198,6 @@ def _neighbours(dense: DenseIndex, queries: np.ndarray, k: int) -> np.ndarray:
         ids = dense.search(q, k)[0]
         out[i, : len(ids)] = ids
     return out
-
-
-def _top_nonzero(scores: np.ndarray, n: int) -> np.ndarray:
-    """The same choice made among the passages with a positive score only (a suggested change)."""
-    nz = np.flatnonzero(scores > 0)
-    if len(nz) <= n:
-        return nz
-    return nz[np.argpartition(scores[nz], len(nz) - n)[len(nz) - n :]]
 
 
 def hnsw_sweep(hnsw: DenseIndex, queries: np.ndarray, exact: np.ndarray, ef_values: list[int], k: int) -> list[dict[str, Any]]:
@@ -303,9 +296,9 @@ def bench_size(n: int, args: argparse.Namespace, rng: np.random.Generator) -> di
     latency["bm25_by_term_matches"] = same
     score_arrays = [lexical.scores(ts) for ts in term_lists[:50]]
     latency["bm25_select_top"] = percentiles(time_calls(lambda s: _top_candidates(s, candidates), score_arrays))
-    latency["bm25_select_nonzero"] = percentiles(time_calls(lambda s: _top_nonzero(s, candidates), score_arrays))
+    latency["bm25_select_nonzero"] = percentiles(time_calls(lambda s: best_positive(s, candidates), score_arrays))
     latency["bm25_select_same_scores"] = all(
-        np.array_equal(np.sort(s[_top_candidates(s, candidates)]), np.sort(s[_top_nonzero(s, candidates)])) for s in score_arrays
+        np.array_equal(np.sort(s[_top_candidates(s, candidates)]), np.sort(s[best_positive(s, candidates)])) for s in score_arrays
     )
     del score_arrays
     df = np.diff(np.asarray(lexical.bm25.scores["indptr"]))
@@ -323,9 +316,7 @@ def bench_size(n: int, args: argparse.Namespace, rng: np.random.Generator) -> di
     with stopwatch() as t:
         passages = [Passage(id=f"s{i:07d}", text=text, title="Sintetis", doc=f"sintetis/{i // 100}.md") for i, text in enumerate(texts)]
         planned = {query_text(q): v for q, v in zip(questions, queries)}
-        manifest = {"model": FixedQueryEncoder.name, "dimension": args.dim, "passages": n}
-        stored = StoredIndex(manifest, passages, [""] * n, [], hnsw, lexical)
-        retriever = Retriever(stored, FixedQueryEncoder(planned, args.dim), Path("."))
+        retriever = Retriever.from_parts(passages, hnsw, lexical, FixedQueryEncoder(planned, args.dim))
     report["retriever_setup_s"] = round(t(), 1)
     latency["fused_search"] = percentiles(time_calls(lambda q: retriever.search(q, 5), questions, warmup=20))
     with one_faiss_thread():
@@ -372,7 +363,7 @@ def _ints(text: str) -> list[int]:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m bench.scale", description="Build time, latency, memory and HNSW recall on synthetic corpora."
+        prog="python -m bench scale", description="Build time, latency, memory and HNSW recall on synthetic corpora."
     )
     p.add_argument(
         "--sizes", type=_ints, default=[100_000, 1_000_000], help="passages per corpus, comma-separated (default 100000,1000000)"
@@ -434,12 +425,12 @@ def _print_report(reports: list[dict[str, Any]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if any(n < 1000 for n in args.sizes) or args.queries < 10:
+        parser.error("sizes must be at least 1000 passages and --queries at least 10")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
-    if any(n < 1000 for n in args.sizes) or args.queries < 10:
-        print("sizes must be at least 1000 passages and --queries at least 10", file=sys.stderr)
-        return 2
     rng = np.random.default_rng(args.seed)
     reports = []
     for n in sorted(args.sizes):
@@ -464,4 +455,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(lambda: main(sys.argv[1:]), expected=(ValueError,)))

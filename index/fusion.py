@@ -35,10 +35,9 @@ class FusionParams:
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
 
 
-# Tuned per model with `bench/retrieval.py`; the fake test encoder has its own scale.
+# Tuned per model with `bench/retrieval.py`; an encoder may bring its own (`fusion_params`).
 DEFAULT_PARAMS = {
     "multilingual-e5-small": FusionParams(),
-    "fake": FusionParams(dense_floor=0.1, dense_ceiling=0.6, coverage_weight=0.4, threshold=0.35, disagreement_penalty=0.0),
 }
 
 

@@ -647,31 +647,6 @@ def iuran_jkn_mandiri(
     return Calculation(f"Iuran JKN mandiri {name}, {people} orang", day, lines, notes)
 
 
-def iuran_jkn_keluarga(
-    rates: RateTable,
-    segmen: str,
-    *,
-    upah: int | None = None,
-    kelas: int | str | None = None,
-    jumlah_orang: int = 1,
-    anak: int = 0,
-    tambahan: int = 0,
-    upah_minimum: int | None = None,
-    on: dt.date | None = None,
-) -> Calculation:
-    """JKN for a household by segment: "ppu" (employee, needs `upah`) or "pbpu"/"bp"/"mandiri" (needs `kelas`)."""
-    name = str(segmen).strip().lower()
-    if name == "ppu":
-        if upah is None:
-            raise HitungError("Untuk peserta PPU (karyawan), sebutkan gajinya.")
-        return iuran_jkn_ppu(rates, upah, anak=anak, tambahan=tambahan, on=on, upah_minimum=upah_minimum)
-    if name in ("pbpu", "bp", "mandiri"):
-        if kelas is None:
-            raise HitungError("Untuk peserta mandiri, sebutkan kelasnya: 1, 2, atau 3.")
-        return iuran_jkn_mandiri(rates, kelas, jumlah_orang, on=on)
-    raise HitungError("Segmen JKN harus PPU (karyawan) atau PBPU/BP (mandiri).")
-
-
 TRANSPORTASI, NON_TRANSPORTASI = "transportasi", "non_transportasi"
 SEKTOR = {TRANSPORTASI: "sektor transportasi", NON_TRANSPORTASI: "di luar sektor transportasi"}
 BPU_DISCOUNT = "bpu.jkk_jkm.persen_dibayar"  # + "." + sector: the share of JKK and JKM a BPU member pays

@@ -16,13 +16,15 @@ import faiss
 import numpy as np
 
 from index.answer_sentence import best_sentence, question_kind
+from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import NEWS_PROGRAMS, FusionParams, Signals, answer_confidence, fuse, params_for
+from index.lexical import LexicalIndex
 from index.normalize import acronyms, query_text, standardise, tokenize, words
 from index.passages import embedding_text
 from index.spelling import Speller
-from index.store import StoredIndex, read_index
+from index.store import StoredIndex, embedding_key, read_index
 from index.types import Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,17 @@ class Candidates:
     text: str = ""  # the question as both sides saw it (spelling corrected, acronyms expanded)
 
 
+def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the n highest positive scores, in no particular order.
+
+    Most passages share no term with a question: choosing among the rest is faster (bench/scale.py).
+    """
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) <= n:
+        return rows
+    return rows[np.argpartition(scores[rows], len(rows) - n)[len(rows) - n :]]
+
+
 class Retriever:
     """A loaded index plus its encoder. `search` is safe to call from many threads at once."""
 
@@ -47,7 +60,8 @@ class Retriever:
         self._stored = stored
         self.encoder = encoder
         self.index_dir = Path(index_dir)
-        self.params = params_for(stored.manifest.get("model", ""))  # tuned per model, in code
+        # Tuned per model, in code; an encoder whose scores have another scale brings its own.
+        self.params = getattr(encoder, "fusion_params", None) or params_for(stored.manifest.get("model", ""))
         self._by_id = {p.id: i for i, p in enumerate(stored.passages)}
 
     @classmethod
@@ -79,6 +93,24 @@ class Retriever:
         if encoder.dimension != stored.manifest.get("dimension"):
             raise IndexLoadError(f"model {model!r} gives {encoder.dimension} dimensions, the index has {stored.manifest.get('dimension')}")
         return cls(stored, encoder, index_dir)
+
+    @classmethod
+    def from_vectors(cls, passages: list[Passage], vectors: np.ndarray, encoder: Encoder, dense_kind: str = "flat") -> Retriever:
+        """A Retriever over passages held in memory and their vectors, indexed as a build indexes them.
+
+        For benchmarks and tests: nothing is written, and `encoder` only encodes the questions.
+        """
+        lexical = LexicalIndex.build([embedding_text(p) for p in passages])
+        return cls.from_parts(passages, DenseIndex.build(vectors, dense_kind), lexical, encoder)
+
+    @classmethod
+    def from_parts(cls, passages: list[Passage], dense: DenseIndex, lexical: LexicalIndex, encoder: Encoder) -> Retriever:
+        """A Retriever over passages held in memory and the dense and lexical indexes already built over them."""
+        backend = getattr(encoder, "backend", "torch")
+        manifest = {"model": encoder.name, "backend": backend, "dimension": encoder.dimension, "passages": len(passages), "dense": dense.kind}
+        keys = [embedding_key(encoder.name, embedding_text(p), backend) for p in passages]
+        stored = StoredIndex(manifest, passages, keys, [], dense, lexical)
+        return cls(stored, encoder, stored.path)
 
     @property
     def manifest(self) -> dict:
@@ -142,10 +174,7 @@ class Retriever:
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
-        lex_ids = np.flatnonzero(bm25 > 0)  # most passages share no term: select among the rest
-        if len(lex_ids) > n:
-            lex_ids = lex_ids[np.argpartition(bm25[lex_ids], len(lex_ids) - n)[len(lex_ids) - n :]]
-        ids = np.unique(np.concatenate([dense_ids, lex_ids]).astype(np.int64))
+        ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text)
 
     def rank(self, question: str, found: Candidates, k: int, params: FusionParams | None = None) -> SearchResult:
@@ -153,10 +182,7 @@ class Retriever:
         params = params or self.params
         if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
-        fused, lexical = fuse(found.cosines, found.bm25, params)
-        fused = self._news_last(fused, found.ids, params)
-        fused = self._asked_program_first(fused, found, params)
-        full = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        fused, lexical, full = self.fused_order(found, params)
         order = full[:k]
         hits = tuple(
             Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
@@ -165,6 +191,14 @@ class Retriever:
         hits = self.with_answers(question, found, hits)
         conf = answer_confidence(self.signals(found, fused, full), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+
+    def fused_order(self, found: Candidates, params: FusionParams | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidates' fused scores, their BM25 scores scaled to [0, 1], and their order, best first."""
+        params = params or self.params
+        fused, lexical = fuse(found.cosines, found.bm25, params)
+        fused = self._news_last(fused, found.ids, params)
+        fused = self._asked_program_first(fused, found, params)
+        return fused, lexical, self._current_first(np.argsort(-fused, kind="stable"), found.ids)
 
     def with_answers(self, question: str, found: Candidates, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
         """`hits` with the span of the sentence that answers the question (index/answer_sentence.py).

@@ -52,9 +52,6 @@ class Speller:
             extra.update(standard.split())
         return cls(frequencies, extra)
 
-    def known(self, word: str) -> bool:
-        return word in self._known
-
     def correction(self, word: str) -> str | None:
         """The corpus word meant by an unknown `word`, or None when it is known or nothing is close."""
         word = word.lower()

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from index.dense import DenseIndex
+from index.encoders import vector_family
 from index.errors import IndexLoadError
 from index.lexical import LexicalIndex
 from index.types import Passage
@@ -40,6 +41,13 @@ KEEP_BUILDS = 2  # the current build and the one before it
 
 def manifest_path(index_dir: Path) -> Path:
     return Path(index_dir) / MANIFEST
+
+
+def embedding_key(model: str, text: str, backend: str = "torch") -> str:
+    """Key of a passage's embedding: backends whose vectors agree share keys, so a rebuild reuses them."""
+    family = vector_family(backend)
+    tag = model if family == "fp32" else f"{model} {family}"  # fp32 keys as before backends existed
+    return hashlib.sha1(f"{tag}\n{text}".encode()).hexdigest()
 
 
 @dataclass

@@ -12,8 +12,8 @@ from bot.live_index import LiveIndex
 from bot.settings import Settings
 from bot.store import Store
 from index.build import build_index
-from index.encoders import FakeEncoder
 from tests.bot.offline import TOKEN, Harness, RecordingRequest
+from tests.fakes import FakeEncoder
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 ADMIN_ID = 4242

@@ -12,8 +12,8 @@ import pytest
 from bot.live_index import LiveIndex, Reload
 from bot.settings import Settings
 from index.build import build_index
-from index.encoders import FakeEncoder
 from tests.bot.offline import TOKEN, sends
+from tests.fakes import FakeEncoder
 
 NEW_SECTION = """
 ## Kartu peserta zamrud

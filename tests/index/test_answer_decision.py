@@ -6,22 +6,16 @@ import dataclasses
 
 import pytest
 
-from index.dense import DenseIndex
-from index.encoders import FakeEncoder
 from index.fusion import FusionParams, Signals, answer_confidence, confidence
-from index.lexical import LexicalIndex
 from index.passages import embedding_text
 from index.search import Retriever
-from index.store import StoredIndex
 from index.types import Passage
+from tests.fakes import FakeEncoder
 
 
 def _retriever(passages: list[Passage]) -> Retriever:
     encoder = FakeEncoder()
-    texts = [embedding_text(p) for p in passages]
-    manifest = {"model": encoder.name, "dimension": encoder.dimension}
-    stored = StoredIndex(manifest, passages, [""] * len(passages), [], DenseIndex.build(encoder.encode_passages(texts), "flat"), LexicalIndex.build(texts))
-    return Retriever(stored, encoder, ".")
+    return Retriever.from_vectors(passages, encoder.encode_passages([embedding_text(p) for p in passages]), encoder)
 
 
 NEWS = Passage(

@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from index.build import _embedding_key, build_index, is_up_to_date
-from index.encoders import BACKENDS, FakeEncoder, load_encoder, vector_family
+from index.build import build_index, is_up_to_date
+from index.encoders import BACKENDS, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.search import Retriever
 from index.settings import IndexSettings
-from index.store import read_manifest
+from index.store import embedding_key, read_manifest
+from tests.fakes import FakeEncoder
 
 
 class LabelledFake(FakeEncoder):
@@ -83,8 +84,8 @@ def test_an_old_manifest_without_backend_means_torch(fixture_index: Path) -> Non
 
 
 def test_embeddings_are_reused_across_agreeing_backends_only(make_corpus, tmp_path: Path) -> None:
-    assert _embedding_key("m", "t", "torch") == _embedding_key("m", "t", "onnx") == _embedding_key("m", "t")
-    assert _embedding_key("m", "t", "onnx-int8") != _embedding_key("m", "t", "torch")
+    assert embedding_key("m", "t", "torch") == embedding_key("m", "t", "onnx") == embedding_key("m", "t")
+    assert embedding_key("m", "t", "onnx-int8") != embedding_key("m", "t", "torch")
     corpus, out = make_corpus(), tmp_path / "index"
     build_index(corpus, out, LabelledFake("torch"))
     assert is_up_to_date(corpus, out, "fake", "onnx")

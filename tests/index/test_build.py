@@ -11,10 +11,10 @@ import pytest
 
 from index.build import build_index, corpus_hash
 from index.documents import load_corpus
-from index.encoders import FakeEncoder
 from index.errors import BuildError
 from index.passages import embedding_text, split_document
 from index.store import read_index
+from tests.fakes import FakeEncoder
 
 
 class CountingEncoder(FakeEncoder):

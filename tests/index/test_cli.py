@@ -1,9 +1,10 @@
-"""The admin CLI, run in-process: build, search (--json, stdin), eval, info, lint, and one-line errors."""
+"""The admin CLI, run in-process: build, search (--json, stdin), eval, info, lint, one-line errors, LOG_LEVEL."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,21 @@ def test_build_reports_each_skipped_file_once(fake_model, make_corpus, tmp_path,
     assert main(["build", "--corpus", str(corpus), "--out", str(tmp_path / "index"), "--no-progress"]) == 0
     err = capsys.readouterr().err
     assert err.count("rusak.md") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("log_level", "flags", "expected"),
+    [("INFO", [], logging.INFO), ("WARNING", [], logging.WARNING), ("DEBUG", [], logging.DEBUG), ("ERROR", ["-v"], logging.DEBUG)],
+)
+def test_log_level_comes_from_the_setting_or_verbose(built, monkeypatch, capsys, log_level, flags, expected):
+    from index.settings import get_index_settings
+
+    root = logging.getLogger()
+    before = root.level
+    monkeypatch.setenv("LOG_LEVEL", log_level)
+    get_index_settings.cache_clear()
+    try:
+        assert main([*flags, "info", "--index", str(built[1])]) == 0
+        assert root.level == expected
+    finally:
+        root.setLevel(before)

@@ -184,7 +184,7 @@ def test_a_link_out_of_the_corpus_is_refused(make_corpus, tmp_path):
 
 def test_a_build_goes_on_past_bad_input(make_corpus, tmp_path):
     from index.build import build_index
-    from index.encoders import FakeEncoder
+    from tests.fakes import FakeEncoder
 
     files = {"good.md": GOOD, **{name: content for name, content, _ in BAD_INPUT.values()}}
     summary = build_index(make_corpus(files), tmp_path / "index", FakeEncoder())

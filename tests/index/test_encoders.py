@@ -6,7 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from index.encoders import FakeEncoder, QueryBatcher
+from index.encoders import QueryBatcher
+from tests.fakes import FakeEncoder
 
 
 class SlowEncode:

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from index.fusion import DEFAULT_PARAMS, FusionParams, confidence, fuse, params_for
+from index.search import Retriever
+from tests.fakes import FakeEncoder
 
 
 def _expected(dense: np.ndarray, lexical: np.ndarray, w: float) -> np.ndarray:
@@ -64,7 +66,7 @@ def test_degenerate_inputs_give_no_nan():
 GRID = np.linspace(-1.0, 2.0, 31)
 
 
-PARAMS = [FusionParams(), *DEFAULT_PARAMS.values(), FusionParams(coverage_weight=0.0), FusionParams(coverage_weight=1.0)]
+PARAMS = [FusionParams(), *DEFAULT_PARAMS.values(), FakeEncoder.fusion_params, FusionParams(coverage_weight=0.0), FusionParams(coverage_weight=1.0)]
 
 
 @pytest.mark.parametrize("params", PARAMS)
@@ -85,11 +87,20 @@ def test_confidence_rises_between_floor_and_ceiling():
 
 
 def test_params_per_model():
-    assert params_for("fake") is DEFAULT_PARAMS["fake"]
     assert params_for("multilingual-e5-small") is DEFAULT_PARAMS["multilingual-e5-small"]
     other = params_for("some-other-model")
     assert other.dense_floor < other.dense_ceiling and other not in DEFAULT_PARAMS.values()
 
 
+class E5Named(FakeEncoder):
+    """The fake's vectors under the default model's name, without parameters of its own."""
+
+    name = "multilingual-e5-small"
+    fusion_params = None
+
+
 def test_the_retriever_uses_the_code_params_of_its_model(retriever):
-    assert retriever.params is params_for(retriever.manifest["model"])
+    assert retriever.params is FakeEncoder.fusion_params  # the fake test encoder has its own scale
+    passages = retriever.passages[:3]
+    plain = Retriever.from_vectors(passages, E5Named().encode_passages([p.text for p in passages]), E5Named())
+    assert plain.params is params_for(plain.manifest["model"]) is DEFAULT_PARAMS["multilingual-e5-small"]

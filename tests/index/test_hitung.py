@@ -26,7 +26,6 @@ from index.hitung import (
     format_rupiah,
     format_tanggal,
     iuran_bpu,
-    iuran_jkn_keluarga,
     iuran_jkn_mandiri,
     iuran_jkn_ppu,
     iuran_penerima_upah,
@@ -272,13 +271,7 @@ def test_kelas_3_subsidy_changed_on_1_january_2021(rates):
     assert iuran_jkn_mandiri(rates, 3, on=dt.date(2021, 1, 1)).total_for("peserta") == 35_000
 
 
-def test_jkn_household_dispatch(rates):
-    assert iuran_jkn_keluarga(rates, "PPU", upah=5_000_000, on=TODAY).total == 250_000
-    assert iuran_jkn_keluarga(rates, "mandiri", kelas=2, jumlah_orang=3, on=TODAY).total == 300_000
-    with pytest.raises(HitungError, match="gaji"):
-        iuran_jkn_keluarga(rates, "ppu", on=TODAY)
-    with pytest.raises(HitungError, match="Segmen"):
-        iuran_jkn_keluarga(rates, "pbi", on=TODAY)
+def test_jkn_mandiri_refuses_an_unknown_class(rates):
     with pytest.raises(HitungError, match="Kelas"):
         iuran_jkn_mandiri(rates, 4, on=TODAY)
 

@@ -8,11 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from index.encoders import FakeEncoder
 from index.fusion import fuse
 from index.normalize import acronyms, query_text, tokenize
 from index.passages import embedding_text
+from index.search import Retriever
 from index.store import read_index
+from tests.fakes import FakeEncoder
 
 ODD_INPUT = ["", "   ", "😀🙏", "???", "x" * 10_000, "iuran jht " * 1000, "JKP это что 什么", "<b>jkp</b>", "\x00\x1b[31m", "jkp\u200b?"]
 NOTHING_TO_SEARCH = [
@@ -83,6 +84,15 @@ def test_ranking_equals_brute_force_fusion(retriever, fixture_index, question):
     for h in hits:
         i = retriever.passages.index(h.passage)
         assert h.dense == pytest.approx(float(cosines[i]), abs=1e-5)
+
+
+def test_a_retriever_from_vectors_searches_as_the_built_index(retriever, fixture_index):
+    stored = read_index(fixture_index)
+    in_memory = Retriever.from_vectors(stored.passages, stored.dense.vectors(), FakeEncoder())
+    assert in_memory.params is retriever.params and in_memory.manifest["model"] == retriever.manifest["model"]
+    assert in_memory._stored.keys == stored.keys  # the build's embedding keys, not placeholders
+    for question in ["iuran jht", "kartu kis hilang", "resep nasi goreng"]:
+        assert in_memory.search(question).to_json() == retriever.search(question).to_json()
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from index.build import build_index
 from index.dense import DenseIndex
-from index.encoders import FakeEncoder
 from index.errors import IndexLoadError
 from index.lexical import LexicalIndex
 from index.search import Retriever
 from index.store import FORMAT_VERSION, KEEP_BUILDS, MANIFEST, read_index, read_manifest, reusable_embeddings, write_index
+from tests.fakes import FakeEncoder
 
 
 def _builds(index_dir: Path) -> list[Path]:
@@ -212,6 +213,12 @@ def test_a_model_that_cannot_be_loaded_is_a_load_error(broken_copy, monkeypatch)
 
 def test_the_fake_model_loads_by_name(fixture_index, fake_model):
     assert Retriever.load(fixture_index).encoder.name == "fake"
+
+
+def test_the_fake_model_needs_the_tests_of_a_checkout(fixture_index, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tests.fakes", None)  # as in an installation, which has no tests/
+    with pytest.raises(IndexLoadError, match="tests/fakes.py"):
+        Retriever.load(fixture_index)
 
 
 def test_read_manifest_of_a_missing_index_says_how_to_build(tmp_path):
