@@ -8,13 +8,19 @@ Starts `tests/e2e/emulator.js` and `python -m bot run` on loopback, then measure
 The bot's per-user flood limit (USER_RATE_LIMIT) is raised for the run: the simulated users ask
 far faster than a person, and the limit is not what is measured.
 
-    python -m bench bot [--users 50] [--seconds 60] [--questions 100] [--fake]   (or python -m bench.bot_load)
+With `--replicas N` the bot runs as N replicas in webhook mode behind a round-robin load
+balancer, sharing a PostgreSQL database and Redis (a scratch database and key prefix on the
+servers of `tests/servers.py`, removed afterwards); updates are POSTed to the balancer as Telegram
+delivers them, and replies are still counted in the emulator.
+
+    python -m bench bot [--users 50] [--seconds 60] [--questions 100] [--fake] [--replicas N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -23,6 +29,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +37,15 @@ from typing import Any
 import httpx
 
 from bench._util import REPO, eval_dir, percentiles, write_result
-from bench.emulator import BotProcess, Emulator, EmulatorClient, HarnessError, User, emulator_missing, fake_token
+from tests import servers
+from tests.harness import (
+    BotProcess, Emulator, EmulatorClient, HarnessError, LoadBalancer, Telegram, User, emulator_missing, fake_token, free_port,
+)
 from bot.texts import TEXTS
 from index.build import build_index
-from index.encoders import FakeEncoder
+from index.evaluate import read_cases
+from index.store import manifest_path, read_manifest
+from tests.fakes import FakeEncoder
 from index.settings import IndexSettings
 
 logger = logging.getLogger(__name__)
@@ -65,6 +77,7 @@ class Options:
     index_dir: Path | None = None
     fake: bool = False
     send_rate: float = 100.0  # the bot's overall sending cap for the run, above Telegram's ~30/s
+    replicas: int = 0  # 0: one bot by long polling (the default setup); N: N webhook replicas
     out: str = "bot_load"
 
 
@@ -81,11 +94,12 @@ class Phase:
     errors: int = 0
     error_replies: int = 0
     send_failures: int = 0
+    sent_by_chat: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)  # seconds, send to reply seen
     emulator_latencies: list[float] = field(default_factory=list)  # seconds, on the emulator's clock
 
     def summary(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if not k.endswith("latencies")}
+        data = {k: v for k, v in asdict(self).items() if not k.endswith("latencies") and k != "sent_by_chat"}
         data["seconds"] = round(self.seconds, 2)
         data["answers_per_s"] = round(self.answered / self.seconds, 1) if self.seconds else 0.0
         data["latency"] = percentiles(self.latencies)
@@ -97,8 +111,7 @@ def load_questions() -> tuple[list[str], str]:
     """The development questions when they are beside the checkout, else a built-in list."""
     path = eval_dir() / "bpjs_dev_questions.tsv"
     if path.is_file():
-        rows = [line.split("\t")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
-        questions = [q for q in rows if q and not q.startswith("#")]
+        questions = [case.question for case in read_cases(path) if case.question]
         if questions:
             return questions, f"{len(questions)} development questions from {path}"
     return list(FALLBACK_QUESTIONS), f"data not found ({path}); using {len(FALLBACK_QUESTIONS)} built-in questions"
@@ -114,9 +127,8 @@ def choose_index(options: Options, work: Path) -> tuple[Path, str, bool]:
     settings = IndexSettings(_env_file=REPO / ".env")
     configured = options.index_dir or settings.index_dir
     configured = configured if configured.is_absolute() else REPO / configured
-    if not options.fake and (configured / "manifest.json").is_file():
-        manifest = json.loads((configured / "manifest.json").read_text(encoding="utf-8"))
-        return configured, str(manifest.get("model")), False
+    if not options.fake and manifest_path(configured).is_file():
+        return configured, str(read_manifest(configured).get("model")), False
     corpus = settings.corpus_dir if settings.corpus_dir.is_absolute() else REPO / settings.corpus_dir
     fake_dir = work / "index"
     build_index(corpus, fake_dir, encoder=FakeEncoder())
@@ -145,22 +157,27 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 class Bench:
-    """One run: the emulator, the bot, and the simulated users talking to them."""
+    """One run: the emulator, the bot (or its replicas), and the simulated users talking to them.
 
-    def __init__(self, options: Options, client: EmulatorClient, bot: BotProcess):
+    Users send through `sender`: the emulator (the bot polls it) or `Telegram` (webhook delivery).
+    """
+
+    def __init__(self, options: Options, client: EmulatorClient, bots: list[BotProcess], sender: EmulatorClient | Telegram):
         self.options = options
         self.client = client
-        self.bot = bot
+        self.bots = bots
+        self.sender = sender
         self.failure_prefixes = error_prefixes()
 
     async def wait_ready(self) -> float:
         """Send /start until the bot answers; returns the seconds it took to come up."""
         started = time.perf_counter()
         user = User(1, "Pemanasan")
-        await self.client.send_text(user, "/start")
+        await self.sender.send_text(user, "/start")
         while time.perf_counter() - started < self.options.start_timeout:
-            if not self.bot.alive():
-                raise HarnessError(f"the bot exited while starting:\n{self.bot.log()[-3000:]}")
+            for bot in self.bots:
+                if not bot.alive():
+                    raise HarnessError(f"the bot exited while starting:\n{bot.log()[-3000:]}")
             if await self.client.wait_bot_messages(user.id, timeout=2.0):
                 return time.perf_counter() - started
         raise HarnessError(f"the bot did not answer /start within {self.options.start_timeout:.0f} s")
@@ -169,13 +186,14 @@ class Bench:
         """One question and the wait for its reply; returns the newest bot update id seen."""
         sent_at = time.perf_counter()
         try:
-            await self.client.send_text(user, question)
+            await self.sender.send_text(user, question)
         except (HarnessError, httpx.HTTPError) as exc:
             phase.send_failures += 1
             logger.warning("user %d could not send: %s", user.id, exc)
             await asyncio.sleep(0.1)
             return after
         phase.sent += 1
+        phase.sent_by_chat[user.id] += 1
         replies = await self.client.wait_bot_messages(user.id, after, timeout=self.options.reply_timeout)
         if not replies:
             return after
@@ -206,13 +224,16 @@ class Bench:
 
     def log_errors(self) -> int:
         """ERROR/CRITICAL lines and tracebacks the bot has logged so far."""
-        return len(ERROR_LOG_LINE.findall(self.bot.log()))
+        return sum(len(ERROR_LOG_LINE.findall(bot.log())) for bot in self.bots)
 
     async def settle(self, chat_ids: set[int], phase: Phase) -> None:
         """Wait out late replies, then pair each chat's questions with the bot's replies in order."""
         deadline = time.perf_counter() + self.options.grace
         while True:
-            pairing = pair_replies(await self.client.history(), chat_ids)
+            if isinstance(self.sender, Telegram):  # the emulator never saw the questions: count them here
+                pairing = count_replies(await self.client.bot_messages(), phase.sent_by_chat)
+            else:
+                pairing = pair_replies(await self.client.history(), chat_ids)
             if pairing.lost == 0 or time.perf_counter() > deadline:
                 break
             await asyncio.sleep(0.5)
@@ -248,6 +269,15 @@ def pair_replies(history: list[dict[str, Any]], chat_ids: set[int]) -> Pairing:
     return Pairing(answered, sum(len(p) for p in pending.values()), extra, latencies)
 
 
+def count_replies(bot_messages: list[dict[str, Any]], sent_by_chat: Counter) -> Pairing:
+    """Questions sent per chat against the bot's messages there (no emulator clock: the questions went by webhook)."""
+    replies = Counter(int(m["message"]["chat_id"]) for m in bot_messages)
+    answered = sum(min(n, replies[chat]) for chat, n in sent_by_chat.items())
+    lost = sum(max(0, n - replies[chat]) for chat, n in sent_by_chat.items())
+    extra = sum(max(0, replies[chat] - n) for chat, n in sent_by_chat.items())
+    return Pairing(answered, lost, extra, [])
+
+
 def goal_check(throughput: dict[str, Any], latency: dict[str, Any], still_running: bool) -> dict[str, Any]:
     """Each goal of the issue with the measured figure and whether it was met."""
     checks = {
@@ -281,6 +311,7 @@ async def run(options: Options) -> dict[str, Any]:
                 trust_env=False,
             ),
         )
+        bots: list[BotProcess] = []
         try:
             env = {
                 "TELEGRAM_BOT_TOKEN": token,
@@ -293,36 +324,43 @@ async def run(options: Options) -> dict[str, Any]:
                 "LOG_LEVEL": "INFO",
             }
             (work / "cwd").mkdir()  # empty: nothing there can shadow a package or act as .env
-            bot = BotProcess.start(env, work / "bot.log", cwd=work / "cwd")
-            bench = Bench(options, client, bot)
-            startup_s = await bench.wait_ready()
-            print(f"bot answered /start after {startup_s:.1f} s", flush=True)
-            # One pass through the questions before measuring, so first-use costs (lazily loaded
-            # models or language profiles) are reported apart from the steady state.
-            warm_up = Phase(1, 0)
-            await bench.user_loop(User(2), questions, len(questions), time.perf_counter() + options.start_timeout, warm_up)
+            async with contextlib.AsyncExitStack() as stack:
+                sender: EmulatorClient | Telegram = client
+                if options.replicas:
+                    sender = await stack.enter_async_context(_replicas(options.replicas, env, work, bots))
+                else:
+                    bots.append(BotProcess.start(env, work / "bot.log", cwd=work / "cwd"))
+                bench = Bench(options, client, bots, sender)
+                startup_s = await bench.wait_ready()
+                print(f"bot answered /start after {startup_s:.1f} s", flush=True)
+                # One pass through the questions before measuring, so first-use costs (lazily loaded
+                # models or language profiles) are reported apart from the steady state.
+                warm_up = Phase(1, 0)
+                await bench.user_loop(User(2), questions, len(questions), time.perf_counter() + options.start_timeout, warm_up)
 
-            latency = await bench.phase(1000, 1, questions, options.questions, 0)
-            print(f"latency phase: {json.dumps(latency.summary())}", flush=True)
-            pids = {"bot": bot.process.pid, "emulator": emulator.process.pid, "bench": os.getpid()}
-            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-            throughput = await bench.phase(10_000, options.users, questions, None, options.seconds)
-            cores_used = {}
-            for name, pid in pids.items():
-                before, after = cpu_before[name], cpu_seconds(pid)
-                cores_used[name] = None if before is None or after is None else round((after - before) / throughput.seconds, 2)
-            still_running = bot.alive()
+                latency = await bench.phase(1000, 1, questions, options.questions, 0)
+                print(f"latency phase: {json.dumps(latency.summary())}", flush=True)
+                pids = {f"bot{i}": bot.process.pid for i, bot in enumerate(bots)} | {"emulator": emulator.process.pid, "bench": os.getpid()}
+                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                throughput = await bench.phase(10_000, options.users, questions, None, options.seconds)
+                cores_used = {}
+                for name, pid in pids.items():
+                    before, after = cpu_before[name], cpu_seconds(pid)
+                    cores_used[name] = None if before is None or after is None else round((after - before) / throughput.seconds, 2)
+                still_running = all(bot.alive() for bot in bots)
         finally:
             await client.aclose()
-            if bot is not None:
+            for bot in bots:
                 bot.stop()
             emulator.stop()
-        token_in_log = token in bot.log()
+        token_in_log = any(token in bot.log() for bot in bots)
 
     lat, thr = latency.summary(), throughput.summary()
     thr["cpu_cores_used"] = cores_used  # during the throughput phase, of os.cpu_count()
     return {
         "index": {"dir": str(index_dir), "model": model, "fake_encoder": fake},
+        "setup": f"{options.replicas} webhook replicas behind a round-robin balancer, PostgreSQL and Redis"
+        if options.replicas else "one bot, long polling, SQLite and memory",
         "questions": questions_note,
         "flood_limit": (
             f"USER_RATE_LIMIT raised to {RAISED_USER_LIMIT} for the run; each simulated user waits "
@@ -341,6 +379,39 @@ async def run(options: Options) -> dict[str, Any]:
     }
 
 
+@contextlib.asynccontextmanager
+async def _replicas(count: int, env: dict[str, str], work: Path, bots: list[BotProcess]):
+    """`count` webhook replicas on a scratch PostgreSQL database and Redis prefix, behind a balancer;
+    yields the `Telegram` that delivers updates to them (appending each replica to `bots`)."""
+    reason = servers.postgres_missing() or servers.redis_missing()
+    if reason:
+        raise HarnessError(f"--replicas needs PostgreSQL and Redis: {reason}")
+    secret = "bench-replicas"
+    with servers.scratch_database() as database_url, servers.scratch_prefix() as prefix:
+        ports = [free_port() for _ in range(count)]
+        for i, port in enumerate(ports):
+            replica_env = env | {
+                "WEBHOOK_URL": "https://bot.example.org/tg",
+                "WEBHOOK_SECRET": secret,
+                "WEBHOOK_PORT": str(port),
+                "DATABASE_URL": database_url,
+                "REDIS_URL": servers.REDIS_URL,
+                "REDIS_PREFIX": prefix,
+                "REPLICA_NAME": f"replica-{i}",
+                "DATA_DIR": str(work / f"data-{i}"),
+            }
+            bots.append(BotProcess.start(replica_env, work / f"replica-{i}.log", cwd=work / "cwd"))
+        balancer = await LoadBalancer(ports).start()
+        telegram = Telegram(f"{balancer.url}/tg", secret, patience=60.0)
+        try:
+            yield telegram
+        finally:
+            await telegram.aclose()
+            await balancer.close()
+            for bot in bots:
+                bot.stop()  # before the database is dropped
+
+
 def _ms(phase: dict[str, Any], key: str, clock: str = "latency") -> str:
     value = phase[clock].get(key)
     return "-" if value is None else f"{value:.1f} ms"
@@ -351,6 +422,7 @@ def human_summary(results: dict[str, Any]) -> str:
     mark = {True: "met", False: "NOT met"}
     lines = [
         f"index: {results['index']['model']}" + ("  (FAKE ENCODER: not the real model)" if results["index"]["fake_encoder"] else ""),
+        f"setup: {results['setup']}",
         f"start-up: /start answered after {results['bot_startup_s']} s; warm-up pass of "
         f"{results['warm_up']['questions']} questions: slowest {_ms(results['warm_up'], 'max_ms')}",
         f"latency, 1 user, {lat['sent']} questions: p50 {_ms(lat, 'p50_ms')}, p99 {_ms(lat, 'p99_ms')} "
@@ -382,13 +454,15 @@ def parse_args(argv: list[str]) -> Options:
     parser.add_argument("--index-dir", type=Path, help="index to serve (default: INDEX_DIR from the settings)")
     parser.add_argument("--fake", action="store_true", help="serve a FakeEncoder index of the corpus instead of the real one")
     parser.add_argument("--send-rate", type=float, default=d.send_rate, help=f"SEND_RATE_LIMIT for the bot, messages/s (default {d.send_rate:g}; production keeps Telegram's 30)")
+    parser.add_argument("--replicas", type=int, default=d.replicas, metavar="N", help="run N replicas in webhook mode on PostgreSQL and Redis (default 0: one polling bot)")
     parser.add_argument("--out", default=d.out, help=f"results name under bench/results/ (default {d.out})")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.seconds <= 0 or args.questions < 1:
-        parser.error("--users, --seconds and --questions must be positive")
+    if args.users < 1 or args.seconds <= 0 or args.questions < 1 or args.replicas < 0:
+        parser.error("--users, --seconds and --questions must be positive, --replicas not negative")
     return Options(
         users=args.users, seconds=args.seconds, questions=args.questions, grace=args.grace,
-        reply_timeout=args.reply_timeout, index_dir=args.index_dir, fake=args.fake, send_rate=args.send_rate, out=args.out,
+        reply_timeout=args.reply_timeout, index_dir=args.index_dir, fake=args.fake, send_rate=args.send_rate,
+        replicas=args.replicas, out=args.out,
     )
 
 

@@ -22,14 +22,15 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import language
-from bot.conversation import MemoryContext
 from bot.durable import DurableApplication, DurableQueue, updates_request
 from bot.handlers import buttons, commands, errors, hitung, inline, messages
 from bot.keyboards import CONTACT, FEEDBACK, MORE, PROGRAM, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
+from bot.metrics import Metrics
 from bot.services import KEY, Services
 from bot.settings import Settings
+from bot.state import ContextStore, MemoryContext, RedisContext
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -100,12 +101,13 @@ async def _post_init(application: Application) -> None:
             await application.bot.set_my_commands(commands_, language_code=None if code == "id" else code)
         except TelegramError as exc:  # commands are a convenience: never a reason not to start
             logger.warning("could not set the command list (%s)", exc)
-    if isinstance(application.update_queue, DurableQueue):
-        await application.update_queue.requeue_pending(application.bot)
     svc.tasks = [
         asyncio.create_task(svc.live.watch(svc.settings.reload_interval), name="index-watcher"),
         asyncio.create_task(_housekeeping(svc), name="housekeeping"),
     ]
+    if isinstance(application.update_queue, DurableQueue):
+        await application.update_queue.requeue_pending(application.bot)
+        svc.tasks.append(asyncio.create_task(application.update_queue.keep_alive(application.bot), name="replica-heartbeat"))
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -151,6 +153,13 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(errors.on_error)
 
 
+def conversation_state(settings: Settings, store: Store) -> ContextStore:
+    """Where conversations are kept between messages: Redis when replicas share it, else memory."""
+    if settings.redis:
+        return RedisContext(settings.redis, settings.redis_prefix, settings.context_window, store.secret("context"))
+    return MemoryContext(settings.context_window)
+
+
 def build_application(
     settings: Settings,
     live: LiveIndex,
@@ -163,7 +172,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .application_class(DurableApplication)
-        .update_queue(DurableQueue(store))
+        .update_queue(DurableQueue(store, settings.replica_name, settings.replica_lease))
         .token(settings.token)
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(settings.concurrent_updates)
@@ -182,9 +191,12 @@ def build_application(
         settings=settings,
         live=live,
         store=store,
-        limiter=UserRateLimit(settings.user_rate_limit, settings.user_rate_window),
+        limiter=UserRateLimit(
+            settings.user_rate_limit, settings.user_rate_window, storage_uri=settings.redis or "memory://", prefix=settings.redis_prefix
+        ),
         seal=Seal(store.secret("callback-data")),
-        context=MemoryContext(settings.context_window),
+        context=conversation_state(settings, store),
+        metrics=Metrics(live),
     )
     register_handlers(application)
     return application

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -23,6 +24,7 @@ from bot.live_index import LiveIndex, Reload
 from bot.logs import setup_logging
 from bot.reply import stats_reply
 from bot.settings import Settings
+from bot.store import Store, StoreError
 from index import IndexLoadError
 from index.console import UserError, run
 
@@ -39,7 +41,11 @@ settings (environment variables or .env):
   ADMIN_USER_IDS          comma-separated Telegram user ids allowed /reload and /stats
   WEBHOOK_URL             serve a webhook at this public URL instead of long polling
   WEBHOOK_SECRET          secret token Telegram sends with each webhook request
-  WEBHOOK_LISTEN, WEBHOOK_PORT   address of the webhook server (127.0.0.1:8443)
+  WEBHOOK_LISTEN, WEBHOOK_PORT   address of the webhook server (127.0.0.1:8443); it also serves
+                          /healthz and /metrics
+  DATABASE_URL            PostgreSQL for the question log and inbox (default: SQLite in DATA_DIR)
+  REDIS_URL               Redis for per-user limits and conversations (default: in memory)
+  REPLICA_NAME            this replica's name (default: the host name)
   INDEX_DIR, DATA_DIR     built index (var/index) and bot data: question log (var/data)
   LOG_LEVEL               INFO by default
   ...and the load, rate-limit and inline settings: every one is listed in .env.example
@@ -63,6 +69,14 @@ def _live_index(settings: Settings) -> LiveIndex:
     except IndexLoadError as exc:
         raise UserError(str(exc)) from None
     return live
+
+
+def _store(settings: Settings) -> Store:
+    """The question store; an unreachable or newer database is a one-line error."""
+    try:
+        return Store(settings.data_dir, settings.database)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
 
 
 def print_answer(live: LiveIndex, settings: Settings, question: str, as_json: bool) -> None:
@@ -135,11 +149,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the question log's statistics."""
-    from bot.store import Store
-
     settings = _settings()
     setup_logging(CONSOLE_LOG_LEVEL)
-    store = Store(settings.data_dir)
+    store = _store(settings)
     try:
         print(stats_reply(store.stats(top=args.top), "en" if args.english else "id").plain)
     finally:
@@ -149,46 +161,44 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the Telegram bot (long polling, or a webhook server when WEBHOOK_URL is set)."""
+    import asyncio
+
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
-    from bot.store import Store
+    from bot.web import WEBHOOK_REGISTRATION, serve_webhook
 
     settings = _settings()
     if not settings.token:
         raise UserError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env or the environment")
     webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if settings.webhook_url and settings.database and not webhook_secret:
+        raise UserError(
+            "WEBHOOK_SECRET must be set when replicas share DATABASE_URL: each replica would otherwise"
+            " register a random secret of its own and Telegram would reach only the last one"
+        )
     generated = bool(settings.webhook_url and not webhook_secret)
     if generated:
         webhook_secret = secrets.token_urlsafe(32)
-    setup_logging(settings.log_level, secrets=[settings.token, webhook_secret])
+    passwords = [urlsplit(url).password or "" for url in (settings.database, settings.redis) if url]
+    setup_logging(settings.log_level, secrets=[settings.token, webhook_secret, settings.database, settings.redis, *passwords])
     if generated:
         logger.info("WEBHOOK_SECRET not set: using a random secret for this run")
     live = _live_index(settings)
-    store = Store(settings.data_dir)
+    store = _store(settings)
     application = build_application(settings, live, store)
     logger.info("index %s loaded; starting the bot", settings.index_dir)
     try:
         if settings.webhook_url:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            asyncio.run(serve_webhook(application, webhook_secret))
         else:
+            store.swap_value(WEBHOOK_REGISTRATION, None)  # polling removes any webhook: register again next time
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         raise UserError("Telegram rejected TELEGRAM_BOT_TOKEN: check the token from @BotFather") from None
     except NetworkError as exc:
         raise UserError(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {exc.message}") from None
-    except RuntimeError as exc:
-        if "webhook" in str(exc).lower():  # the webhooks extra (tornado) is missing
-            raise UserError(f"cannot serve a webhook: {exc}") from None
-        raise
     finally:
         store.close()
     return 0

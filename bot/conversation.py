@@ -5,17 +5,12 @@ is read with the topic of the chat's previous question when that is recent (CONT
 message that names a program starts afresh. A message too general to search on its own ("dokumennya
 apa aja") with no recent topic gets a question back when the passages it finds belong to several
 programs. Everything here is pure or behind `ContextStore`, so that the console and Telegram
-resolve a message the same way, and a shared store can serve several replicas later.
+resolve a message the same way; where turns are kept between messages is `bot/state.py`.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Protocol
 
 from index import Retriever, SearchResult
 from index.normalize import acronyms, query_terms, query_text, tokenize, words
@@ -59,47 +54,6 @@ class Resolution:
     unknown_words: bool = False  # the message has content words the corpus never uses
     subject: str = ""  # the message that opened the topic (the message itself for a fresh one)
     found: SearchResult | None = None  # the search of `understood`, when resolving already made it
-
-
-class ContextStore(Protocol):
-    """Where the last turn of each conversation lives (memory here; a shared store for replicas)."""
-
-    def get(self, key: Hashable) -> Turn | None: ...
-
-    def put(self, key: Hashable, turn: Turn) -> None: ...
-
-    def pop(self, key: Hashable) -> None: ...
-
-
-class MemoryContext:
-    """Turns in memory, at most `max_entries` (least recently used go first), each for `ttl` seconds."""
-
-    def __init__(self, ttl: float, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl, self.max_entries, self.clock = ttl, max_entries, clock
-        self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Turn | None:
-        with self._lock:
-            turn = self._turns.get(key)
-            if turn is None:
-                return None
-            if self.clock() - turn.at > self.ttl:
-                del self._turns[key]
-                return None
-            self._turns.move_to_end(key)
-            return turn
-
-    def put(self, key: Hashable, turn: Turn) -> None:
-        with self._lock:
-            self._turns[key] = turn
-            self._turns.move_to_end(key)
-            while len(self._turns) > self.max_entries:
-                self._turns.popitem(last=False)
-
-    def pop(self, key: Hashable) -> None:
-        with self._lock:
-            self._turns.pop(key, None)
 
 
 def program_labels(retriever: Retriever) -> dict[str, str]:

@@ -6,6 +6,11 @@ A process killed then used to lose every queued question. Here the queue itself 
 update (in the store's inbox) before it takes it, the application marks it handled when its
 handlers are done, and a restart puts whatever was left back in the queue. An update seen before
 (handled, or already queued) is not queued again, so Telegram's redelivery answers nothing twice.
+
+With several replicas on one PostgreSQL database, each stored update is held by the replica that
+accepted it. Replicas say they are alive every few seconds (`keep_alive`); the updates of one
+that has been silent for a lease are taken over by the others, so a replica killed mid-load loses
+nothing that reached the database. One that restarts under the same name takes its own back at once.
 """
 
 from __future__ import annotations
@@ -32,22 +37,36 @@ def is_durable(update: object) -> bool:
 class DurableQueue(asyncio.Queue):
     """The application's update queue, storing each update before it is queued."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, replica: str = "", lease: float = 30.0) -> None:
         super().__init__()
-        self.store = store
+        self.store, self.replica, self.lease = store, replica, lease
 
     async def put(self, item: object) -> None:
         if is_durable(item):
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
-            if not await asyncio.to_thread(self.store.accept, item.update_id, payload):
+            if not await asyncio.to_thread(self.store.accept, item.update_id, payload, self.replica):
                 logger.info("update %d was already accepted: not queued again", item.update_id)
                 return
         await super().put(item)
 
     async def requeue_pending(self, bot: Bot) -> int:
-        """Queue the updates a previous process accepted but did not finish; returns how many."""
-        pending = await asyncio.to_thread(self.store.pending)
-        for update_id, payload in pending:
+        """Queue what this replica (a previous run of it) and silent replicas left unhandled; returns how many."""
+        await asyncio.to_thread(self.store.heartbeat, self.replica)
+        return await self._take(bot, own=True)
+
+    async def keep_alive(self, bot: Bot) -> None:
+        """Forever (cancel to stop): say this replica is alive, and take over the updates of silent ones."""
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            try:
+                await asyncio.to_thread(self.store.heartbeat, self.replica)
+                await self._take(bot, own=False)
+            except Exception:  # the database may be away for a moment: try again next round
+                logger.exception("replica heartbeat failed")
+
+    async def _take(self, bot: Bot, *, own: bool) -> int:
+        claimed = await asyncio.to_thread(self.store.claim, self.replica, self.lease, own=own)
+        for update_id, payload in claimed:
             try:
                 update = Update.de_json(json.loads(payload), bot)
             except Exception:  # stored by an older version, or damaged: drop it rather than stall
@@ -55,9 +74,9 @@ class DurableQueue(asyncio.Queue):
                 await asyncio.to_thread(self.store.finish, update_id)
                 continue
             await super().put(update)
-        if pending:
-            logger.info("%d updates accepted before a restart are handled now", len(pending))
-        return len(pending)
+        if claimed:
+            logger.info("%d accepted updates left unhandled (a restart, or a silent replica) are handled now", len(claimed))
+        return len(claimed)
 
 
 class DurableApplication(Application):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import logging
 import os
 import threading
 from pathlib import Path
 
 from index import IndexLoadError, Retriever, manifest_path
+from index.store import read_manifest
 from index.encoders import Encoder
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ class LiveIndex:
         if self._encoder is None:
             return None
         try:
-            model = json.loads(manifest_path(self.index_dir).read_text("utf-8")).get("model")
-        except (OSError, ValueError, AttributeError):
+            model = read_manifest(self.index_dir).get("model")
+        except IndexLoadError:
             return self._encoder  # let Retriever.load report the broken manifest
         return self._encoder if model == self._encoder.name else None
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
-from bot.conversation import ContextStore
 from bot.keyboards import Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
+from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.state import ContextStore
 from bot.store import Store
 
 KEY = "services"
@@ -20,14 +21,16 @@ KEY = "services"
 
 @dataclass
 class Services:
-    """Settings, the live index, the question store, the per-user limit and the button seal of one bot."""
+    """Settings, the live index, the question store, the per-user limit, the button seal, the
+    conversation state and the metrics of one bot."""
 
     settings: Settings
     live: LiveIndex
     store: Store
     limiter: UserRateLimit
     seal: Seal  # signs and checks the callback data of buttons
-    context: ContextStore  # each conversation's last turn (follow-ups) and pending questions back
+    context: ContextStore  # each conversation's last turn (follow-ups), questions asked back, /hitung steps
+    metrics: Metrics
     tasks: list[asyncio.Task] = field(default_factory=list)  # background tasks: index watcher, housekeeping
     # Inline results for an empty query, per language, with the retriever they were made from.
     inline_topics: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)

@@ -7,10 +7,11 @@ configures both `python -m index` and `python -m bot`.
 from __future__ import annotations
 
 import re
+import socket
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from index.settings import IndexSettings
@@ -39,10 +40,16 @@ class Settings(IndexSettings):
     reload_interval: float = 2.0  # seconds between checks for a rebuilt index
     inline_cache_time: int = 30  # seconds Telegram may cache inline results
     inline_timeout: float = 2.5  # seconds an inline search may take before giving up
+    # Replicas: shared state for several bot processes (all unset: one process, SQLite and memory)
+    database_url: SecretStr | None = None  # postgresql://user:password@host/db: questions, feedback, inbox
+    redis_url: SecretStr | None = None  # redis://host:6379/0: per-user limits and conversation context
+    redis_prefix: str = "tanya"  # prefix of every Redis key (several bots may share one server)
+    replica_name: str = Field(default_factory=socket.gethostname)  # unique per replica, stable across its restarts
+    replica_lease: float = 30.0  # seconds of silence after which a replica's accepted updates are taken over
     # Privacy
     question_retention_days: int = 180  # logged questions and feedback older than this are deleted; 0 keeps them
 
-    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", "database_url", "redis_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         """Treat `TELEGRAM_BOT_TOKEN=` (as in `.env.example`) like an unset variable."""
@@ -67,6 +74,19 @@ class Settings(IndexSettings):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ or -")
         return value
 
+    @field_validator("replica_name", mode="before")
+    @classmethod
+    def _blank_is_host_name(cls, value: Any) -> Any:
+        return socket.gethostname() if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", "redis_url")
+    @classmethod
+    def _check_scheme(cls, value: SecretStr | None, info: Any) -> SecretStr | None:
+        schemes = {"database_url": ("postgresql://", "postgres://"), "redis_url": ("redis://", "rediss://", "unix://")}[info.field_name]
+        if value is not None and not value.get_secret_value().startswith(schemes):
+            raise ValueError(f"{info.field_name.upper()} must start with {' or '.join(schemes)}")
+        return value
+
     @field_validator("answer_passages")
     @classmethod
     def _one_to_three(cls, value: int) -> int:
@@ -75,7 +95,21 @@ class Settings(IndexSettings):
     @property
     def token(self) -> str:
         """The bot token, or "" when none is configured."""
-        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        return self._reveal(self.telegram_bot_token)
+
+    @staticmethod
+    def _reveal(value: SecretStr | None) -> str:
+        return value.get_secret_value() if value else ""
+
+    @property
+    def database(self) -> str:
+        """The PostgreSQL URL, or "" for the SQLite file under DATA_DIR."""
+        return self._reveal(self.database_url)
+
+    @property
+    def redis(self) -> str:
+        """The Redis URL, or "" to keep limits and context in memory."""
+        return self._reveal(self.redis_url)
 
     @property
     def webhook_path(self) -> str:

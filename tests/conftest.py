@@ -7,14 +7,16 @@ real `corpus/` (which changes as it is written) and never load a real model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from index.build import build_index
-from index.encoders import FakeEncoder
 from index.search import Retriever
 from index.settings import get_index_settings
+from tests import servers
+from tests.fakes import FakeEncoder
 
 # One document per program plus a FAQ (CSV), a plain-text note and an HTML page: every reader is used.
 FIXTURE_DOCS: dict[str, str] = {
@@ -222,3 +224,48 @@ def shipped_retriever(real_encoder, tmp_path_factory: pytest.TempPathFactory) ->
     out = tmp_path_factory.mktemp("shipped") / "index"
     build_index(Path(__file__).resolve().parents[1] / "corpus", out, real_encoder)
     return Retriever.load(out, real_encoder)
+
+
+# -- the servers of a replica deployment (tests/servers.py): skipped where they are missing ------
+
+
+@dataclass(frozen=True)
+class SharedStorage:
+    """Where per-user limits or context live in a test: memory, or Redis under a prefix of its own."""
+
+    uri: str
+    prefix: str
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    reason = servers.postgres_missing()
+    if reason:
+        pytest.skip(reason)
+    with servers.scratch_database() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of the test's own (keys deleted after it); the server is `servers.REDIS_URL`."""
+    reason = servers.redis_missing()
+    if reason:
+        pytest.skip(reason)
+    with servers.scratch_prefix() as prefix:
+        yield prefix
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limit_storage(request: pytest.FixtureRequest) -> SharedStorage:
+    """Each test of limits runs on both storages."""
+    if request.param == "memory":
+        return SharedStorage("memory://", "tanya")
+    return SharedStorage(servers.REDIS_URL, request.getfixturevalue("redis_prefix"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each test of the store runs on both databases: None is the SQLite file under DATA_DIR."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")

@@ -1,18 +1,24 @@
 """Run the Bot API emulator and the real bot as child processes on loopback, and talk as users.
 
-Shared by the end-to-end test (`tests/e2e/`) and the bot benchmark (`bench/bot_load.py`). The
-emulator is `tests/e2e/emulator.js`: telegram-test-api with the mends python-telegram-bot needs.
+The one harness of the process tests (`tests/e2e/`) and the bot benchmark (`bench/bot_load.py`).
+The emulator is `tests/e2e/emulator.js`: telegram-test-api with the mends python-telegram-bot
+needs. Bots in webhook mode get their updates from `Telegram` (as Telegram delivers them: POSTed
+with the secret token, retried until answered 200), through a `LoadBalancer` when there are
+several replicas.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
+import itertools
 import logging
 import os
 import secrets
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,10 +29,9 @@ from typing import IO, Any
 
 import httpx
 
-from bench._util import REPO
-
 logger = logging.getLogger(__name__)
 
+REPO = Path(__file__).resolve().parent.parent
 E2E_DIR = REPO / "tests" / "e2e"
 EMULATOR_SCRIPT = E2E_DIR / "emulator.js"
 EMULATOR_PACKAGE = E2E_DIR / "node_modules" / "telegram-test-api" / "package.json"
@@ -45,6 +50,13 @@ def emulator_missing() -> str | None:
     if not EMULATOR_PACKAGE.is_file():
         return "telegram-test-api is not installed: run `npm ci --prefix tests/e2e` (or `make e2e-deps`)"
     return None
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def fake_token() -> str:
@@ -284,3 +296,102 @@ class EmulatorClient:
     async def callback_answers(self) -> list[dict[str, Any]]:
         """What the bot passed to answerCallbackQuery, oldest first."""
         return await self._post("getCallbackAnswers", {"token": self.token})
+
+    async def webhook_calls(self) -> list[dict[str, Any]]:
+        """The bot's setWebhook and deleteWebhook calls, oldest first."""
+        return await self._post("getWebhookCalls", {"token": self.token})
+
+
+class LoadBalancer:
+    """A round-robin TCP proxy on loopback: each connection goes to the next replica that accepts it
+    (a replica that is down is skipped, as nginx's `proxy_next_upstream error` does)."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = list(ports)
+        self._next = 0
+        self._server: asyncio.base_events.Server | None = None
+        self.port = 0
+
+    async def start(self) -> LoadBalancer:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream = None
+        for _ in range(len(self.ports)):
+            port = self.ports[self._next % len(self.ports)]
+            self._next += 1
+            try:
+                upstream = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                continue
+        if upstream is None:
+            writer.close()
+            return
+        up_reader, up_writer = upstream
+        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
+
+
+class Telegram:
+    """Delivers updates to a webhook as Telegram does: POSTed with the secret token, one connection
+    each, and retried (for `patience` seconds) until the bot answers 200."""
+
+    def __init__(self, url: str, secret: str, patience: float = 60.0) -> None:
+        self.url, self.secret, self.patience = url, secret, patience
+        self.retries = 0  # deliveries that failed and were sent again
+        self._update_ids = itertools.count(int(time.time()) % 1_000_000 * 1000)
+        self._message_ids = itertools.count(1)
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0), trust_env=False, limits=httpx.Limits(max_keepalive_connections=0))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """POST `update` until it is acknowledged; HarnessError if it never is."""
+        deadline = time.monotonic() + self.patience
+        while True:
+            try:
+                response = await self.http.post(self.url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": self.secret})
+                if response.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise HarnessError(f"update {update['update_id']} was never acknowledged")
+            self.retries += 1
+            await asyncio.sleep(0.5)
+
+    async def send_text(self, user: User, text: str, chat: dict[str, Any] | None = None) -> None:
+        """The user types `text` to the bot (as `EmulatorClient.send_text`, but through the webhook)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat or user.as_chat(),
+            "from": user.as_from(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
+        await self.deliver({"update_id": next(self._update_ids), "message": message})

@@ -108,12 +108,12 @@ async def program(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A program button under a question back: answer the pending message for that program."""
     kind, fields = opened(update, context)
     svc = services(context)
-    pending = svc.context.get(("clarify", *conversation_key(update)))
+    pending = await asyncio.to_thread(svc.context.get, ("clarify", *conversation_key(update)))
     retriever = svc.live.retriever
     if kind != PROGRAM or len(fields) != 1 or pending is None or retriever is None:
         await _expired(update)
         return
-    svc.context.pop(("clarify", *conversation_key(update)))
+    await asyncio.to_thread(svc.context.pop, ("clarify", *conversation_key(update)))
     await update.callback_query.answer()
     await respond(update, context, for_program(pending.understood, fields[0], retriever), quote=False)
 

@@ -3,6 +3,7 @@ the guards written once (the per-user limit, and "no index loaded yet")."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -93,7 +94,7 @@ async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Count one search or send against the user's limit; False (after telling them once) when over it."""
     limiter = services(context).limiter
     user = update.effective_user
-    verdict = limiter.check(user.id if user else None)
+    verdict = await asyncio.to_thread(limiter.check, user.id if user else None)
     if verdict is Verdict.WARN:
         await _tell(update, "rate_limited", limit=limiter.limit, window=int(limiter.window))
     elif verdict is Verdict.DROP and update.callback_query:

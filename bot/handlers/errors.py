@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.common import reply_to, user_language
 from bot.reply import text_reply
+from bot.services import services
 from bot.texts import t
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("%s: the bot may not write there (%s)", describe(update), error.message)
         return
     logger.error("%s failed", describe(update), exc_info=error)
+    services(context).metrics.errors.inc()
     if not isinstance(update, Update):
         return
     try:

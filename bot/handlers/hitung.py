@@ -1,7 +1,7 @@
 """Handlers for Hitung: `/hitung` with a guided flow, and numeric questions answered before the search.
 
 `/hitung` alone shows sealed buttons (what to compute); a press asks for the number as the next
-message, remembered in `context.user_data` for a few minutes. `/hitung <text>` and natural
+message, remembered in the conversation state (`bot/state.py`) for a few minutes. `/hitung <text>` and natural
 questions that carry numbers ("gaji 6 juta potong bpjs berapa?") are computed at once, or get a
 question back when a number is missing. A computed answer is logged like any question (masked,
 so /stats counts it) and gets 👍/👎. When the rates table cannot be loaded, numeric questions
@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import logging
 import re
-import time
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -46,7 +45,6 @@ from index.hitung import HitungError, RatesError, RateTable, load_rates
 logger = logging.getLogger(__name__)
 
 HITUNG = "h"  # callback data: h:<kind>, sealed like every other button
-PENDING = "hitung_pending"  # context.user_data key of the step waiting for the user's number
 PENDING_TTL = 600.0  # seconds a guided step waits for its answer
 RATES_KEY = "hitung_rates"  # bot_data: ((path, mtime), RateTable)
 _UNIT_FOR = {"kelas": "kelas {}", "bulan": "{} bulan", "orang": "{} orang"}
@@ -83,43 +81,34 @@ async def rates(context: ContextTypes.DEFAULT_TYPE) -> RateTable | None:
     return table
 
 
-def _chat_id(update: Update) -> int | None:
-    return update.effective_chat.id if update.effective_chat else None
+def _pending_key(update: Update) -> tuple:
+    chat, user = update.effective_chat, update.effective_user
+    return ("hitung", chat.id if chat else None, user.id if user else None)
 
 
 def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Request | None:
-    """The guided step waiting in this chat, if it has not expired."""
-    data = context.user_data.get(PENDING) if context.user_data is not None else None
-    if not data:
-        return None
-    if data["chat"] != _chat_id(update) or data["expires"] < time.monotonic():
-        context.user_data.pop(PENDING, None)
-        return None
-    return data["request"]
+    """The guided step waiting in this chat for this user, if it has not expired."""
+    data = services(context).context.get(_pending_key(update))
+    return data["request"] if data else None
 
 
 def _remember(update: Update, context: ContextTypes.DEFAULT_TYPE, request: Request, asked: str) -> None:
-    if context.user_data is not None:
-        context.user_data[PENDING] = {
-            "request": replace(request, error=""),
-            "asked": asked,  # what the user wrote so far, logged with the answer
-            "chat": _chat_id(update),
-            "expires": time.monotonic() + PENDING_TTL,
-        }
+    # `asked`: what the user wrote so far, logged with the answer
+    services(context).context.put(_pending_key(update), {"request": replace(request, error=""), "asked": asked}, PENDING_TTL)
 
 
-def _asked_before(context: ContextTypes.DEFAULT_TYPE) -> str:
-    data = context.user_data.get(PENDING) if context.user_data is not None else None
+def _asked_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    data = services(context).context.get(_pending_key(update))
     return data.get("asked", "") if data else ""
 
 
-def _forget(context: ContextTypes.DEFAULT_TYPE) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
+def _forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services(context).context.pop(_pending_key(update))
 
 
 def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: str, request: Request, passage_ids: tuple[str, ...]) -> int | None:
     """Log a computed answer like any answered question."""
+    services(context).metrics.count("computed")
     return log_question(update, context, question=asked, language=request.language, answered=True, confidence=1.0, passage_ids=passage_ids)
 
 
@@ -130,10 +119,10 @@ async def _settle(update: Update, context: ContextTypes.DEFAULT_TYPE, table: Rat
         if request.missing:
             _remember(update, context, request, asked)
         else:
-            _forget(context)
+            _forget(update, context)
         await reply_to(update, question_reply(request), quote=quote)
         return
-    _forget(context)
+    _forget(update, context)
     try:
         calc = compute(table, request)
     except HitungError as exc:
@@ -175,18 +164,18 @@ async def answer_numeric(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
         merged = waiting.merge(reply)
         if merged == replace(waiting, error=reply.error) and not reply.error:
             if not re.search(r"\d", text):  # a new question, not an answer: forget the step
-                _forget(context)
+                _forget(update, context)
                 return await answer_numeric(update, context, text, quote=quote, forced=forced)
             merged = replace(merged, error=t("hitung_unusable_number", waiting.language))
         request = merged
-        asked = " → ".join(part for part in (_asked_before(context), text) if part)
+        asked = " → ".join(part for part in (_asked_before(update, context), text) if part)
     else:
         request = numeric_request(text, forced=forced)
         if request is None:
             return False
     table = await rates(context)
     if table is None:
-        _forget(context)
+        _forget(update, context)
         return False
     if not await admitted(update, context):
         return True
@@ -203,11 +192,11 @@ async def hitung_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """`/hitung` shows what can be computed; `/hitung <text>` computes it at once."""
     text = _argument(update.effective_message.text)
     if text:
-        _forget(context)
+        _forget(update, context)
         if not await answer_numeric(update, context, text, forced=True):
             await reply_to(update, error_reply(to_plain(t("hitung_unavailable", user_language(update)))))
         return
-    _forget(context)
+    _forget(update, context)
     language = user_language(update)
     message = menu_text(language)
     await reply_to(update, Reply(message, to_plain(message)), reply_markup=menu_keyboard(signer(update, context), language))

@@ -46,25 +46,19 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     if not await admitted(update, context):
         return
     svc = services(context)
-    retriever = svc.live.retriever
-    if retriever is None:
+    if svc.live.retriever is None:
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
         return
     key = conversation_key(update)
-    previous = _previous_turn(update, context, key)
-    now = time.monotonic()
+    started = time.perf_counter()
     try:
-        answer, turn = await asyncio.to_thread(
-            answer_message, retriever, question, previous, passages=svc.settings.answer_passages, language=language, now=now
-        )
+        answer, turn = await asyncio.to_thread(_answer_in_context, update, context, key, question, language)
     except Exception:
+        svc.metrics.errors.inc()
         logger.exception("answering failed; telling the user the service is under maintenance")
         await reply_to(update, text_reply("maintenance", user_language(update)), quote=quote)
         return
-    if turn is not None:
-        svc.context.put(key, turn)
-    else:  # asked back: the program button answers this message
-        svc.context.put(("clarify", *key), Turn(answer.question, "", now))
+    svc.metrics.count("clarify" if answer.clarify else "answered" if answer.answered else "refused", time.perf_counter() - started)
     question_id = await asyncio.to_thread(_store_question, update, context, answer)
     if question_id is None:
         answer = answer.unlogged()  # never tell the user it was noted when it was not
@@ -75,7 +69,24 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     logger.debug("question %s text: %s", question_id, mask_personal_data(answer.question[:200]))
     sent = await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
     if sent is not None and turn is not None:  # a reply to this answer (in a group) carries its topic
-        svc.context.put(("message", sent.chat_id, sent.message_id), turn)
+        await asyncio.to_thread(svc.context.put, ("message", sent.chat_id, sent.message_id), turn)
+
+
+def _answer_in_context(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: tuple, question: str, language: str | None
+) -> tuple[Answer, Turn | None]:
+    """Answer `question` after the conversation's previous turn, and keep this one (off the event loop:
+    the conversation state may be in Redis)."""
+    svc = services(context)
+    now = time.time()
+    answer, turn = answer_message(
+        svc.live.retriever, question, _previous_turn(update, context, key), passages=svc.settings.answer_passages, language=language, now=now
+    )
+    if turn is not None:
+        svc.context.put(key, turn)
+    else:  # asked back: the program button answers this message
+        svc.context.put(("clarify", *key), Turn(answer.question, "", now))
+    return answer, turn
 
 
 def conversation_key(update: Update) -> tuple[int | None, int | None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.harness import free_port
 from tests.bot.offline import TOKEN, FakeBotApi, message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,12 +142,6 @@ def test_run_with_a_rejected_token_is_one_clear_line_without_the_token(env, tmp_
     assert TOKEN not in done.stderr + done.stdout and "Traceback" not in done.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def post_update(url: str, update: dict, secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
@@ -198,6 +192,18 @@ def test_webhook_server_checks_the_secret_token_header(env, tmp_path):
         out, err = process.communicate(timeout=30)
         api.close()
     assert TOKEN not in out + err and secret not in out + err
+    assert process.returncode == 0, err[-2000:]  # stopped cleanly by the signal
+
+
+def test_replicas_without_a_fixed_webhook_secret_are_refused(env, tmp_path):
+    settings = {**env, "TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/hook", "DATABASE_URL": "postgresql://127.0.0.1:1/x"}
+    result = _run_bytes([b"run"], settings, tmp_path)
+    assert result.returncode != 0 and b"WEBHOOK_SECRET must be set" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_one_line(env, tmp_path):
+    result = _run_bytes([b"stats"], {**env, "DATABASE_URL": "postgresql://127.0.0.1:1/x"}, tmp_path)
+    assert result.returncode != 0 and b"cannot reach PostgreSQL" in result.stderr and b"Traceback" not in result.stderr
 
 
 def _run_bytes(args: list[bytes], env: dict[str, str], cwd: Path, stdin: bytes = b"", shell_pipe: str = "") -> subprocess.CompletedProcess:

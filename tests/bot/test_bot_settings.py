@@ -48,3 +48,14 @@ def test_dotenv_file(tmp_path, monkeypatch):
     env_file.write_text("TELEGRAM_BOT_TOKEN=999:from-dotenv\nADMIN_USER_IDS=5\n", encoding="utf-8")
     settings = Settings(_env_file=env_file)
     assert settings.token == "999:from-dotenv" and settings.admin_user_ids == frozenset({5})
+
+
+def test_replica_settings(monkeypatch):
+    monkeypatch.setenv("REPLICA_NAME", "")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tanya:pw@db/tanya")
+    monkeypatch.setenv("REDIS_URL", "")
+    settings = Settings(_env_file=None)
+    assert settings.replica_name and settings.database == "postgresql://tanya:pw@db/tanya" and settings.redis == ""
+    monkeypatch.setenv("REDIS_URL", "http://not-redis")
+    with pytest.raises(ValueError, match="REDIS_URL must start with"):
+        Settings(_env_file=None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from bot.conversation import MemoryContext, Turn, named_program, resolve
+from bot.conversation import Turn, named_program, resolve
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from tests.bot.offline import buttons, sends
 
@@ -20,21 +21,6 @@ def only_send(calls) -> dict:
 
 def data_of(sent: dict, label: str) -> str:
     return next(b["callback_data"] for b in buttons(sent) if b["text"] == label)
-
-
-# -- the context store ----------------------------------------------------------------------------
-
-
-def test_memory_context_forgets_after_its_window_and_beyond_its_size():
-    now = [0.0]
-    store = MemoryContext(ttl=60, max_entries=2, clock=lambda: now[0])
-    store.put("a", Turn("apa itu JKP?", "JKP", 0.0))
-    store.put("b", Turn("apa itu JHT?", "JHT", 0.0))
-    assert store.get("a").program == "JKP"  # "a" is now the most recent
-    store.put("c", Turn("apa itu JKN?", "JKN", 0.0))
-    assert store.get("b") is None and store.get("a") is not None  # the least recently used went
-    now[0] = 61.0
-    assert store.get("a") is None and store.get("c") is None  # expired
 
 
 # -- resolving a message --------------------------------------------------------------------------
@@ -99,7 +85,8 @@ async def test_follow_up_in_a_private_chat(harness):
 async def test_context_expires(harness):
     svc = harness.app.bot_data["services"]
     await harness.text("apa itu JKP?")
-    svc.context.ttl = 0.0  # the window has passed
+    later = time.monotonic() + svc.settings.context_window + 1
+    svc.context.clock = lambda: later  # the window has passed
     sent = only_send(await harness.text("syaratnya apa?"))
     assert "💬" not in sent["text"]
 

@@ -411,10 +411,12 @@ async def test_maintenance_message_when_no_index_is_loaded(harness):
 async def test_stored_questions_are_masked_and_users_hashed(harness):
     await harness.text("NIK saya 3201234567890001 hp 081234567890, JHT kapan cair?", user_id=777001)
     db = harness.app.bot_data["services"].store
-    rows = db._db.execute("SELECT user_hash, question FROM questions").fetchall()
+    with db.database.transaction() as run:
+        rows = run("SELECT user_hash, question FROM questions").fetchall()
     assert rows == [(db.user_hash(777001), "NIK saya [NIK] hp [TELEPON], JHT kapan cair?")]
     assert "777001" not in rows[0][0]
-    raw = db.path.read_bytes() + (db.path.parent / (db.path.name + "-wal")).read_bytes()
+    path = db.database.path
+    raw = path.read_bytes() + (path.parent / (path.name + "-wal")).read_bytes()
     assert b"3201234567890001" not in raw and b"081234567890" not in raw
 
 

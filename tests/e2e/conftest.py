@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bench.emulator import Emulator, EmulatorClient, emulator_missing, fake_token
+from tests.harness import Emulator, EmulatorClient, emulator_missing, fake_token
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,10 @@
 //      once, so a polling bot would spin a core), and is answered as soon as an update arrives.
 //   6. A few methods a bot calls at start-up or while working (sendChatAction, setMyCommands, ...)
 //      are accepted and answer true instead of failing as unknown.
-// plus one client route of our own:
+//   7. setWebhook and deleteWebhook are recorded, and do not make the package POST updates itself
+//      (it would send no secret token and never retry): the client delivers them to a webhook bot.
+// plus client routes of our own:
+//   POST /getWebhookCalls {token} lists the setWebhook/deleteWebhook calls, oldest first.
 //   POST /waitBotMessages {token, chatId?, afterUpdateId?, timeout?} long-polls until the bot
 //   has sent a message (to that chat) with updateId > afterUpdateId, so simulated users can wait
 //   for their answer without hammering /getUpdatesHistory.
@@ -194,6 +197,24 @@ function noopMethods(app) {
   }
 }
 
+// Mends 7: webhook registration is recorded, and updates stay with the client (which POSTs them
+// to the bot's webhook as Telegram would, with the secret-token header).
+function webhookRoute(method) {
+  return (app, server) => {
+    handle(app, `/bot:token/${method}`, (req, res) => {
+      server.webhookCalls.push({ time: Date.now(), method, botToken: req.params.token, ...req.query, ...req.body });
+      res.sendResult({ ok: true, result: true });
+    });
+  };
+}
+
+// Client route: the setWebhook/deleteWebhook calls of a bot, oldest first.
+function getWebhookCalls(app, server) {
+  app.post('/getWebhookCalls', (req, res) => {
+    res.sendResult({ ok: true, result: server.webhookCalls.filter((c) => c.botToken === req.body.token) });
+  });
+}
+
 // Client route: wait for a message from the bot newer than afterUpdateId.
 function waitBotMessages(app, server) {
   app.post('/waitBotMessages', (req, res) => {
@@ -266,6 +287,8 @@ const replacements = new Map([
   [require('telegram-test-api/lib/routes/bot/answerCallbackQuery').answerCallbackQuery,
     answerCallbackQuery],
   [require('telegram-test-api/lib/routes/bot/getUpdates').getUpdates, getUpdates],
+  [require('telegram-test-api/lib/routes/bot/setWebhook').setWebhook, webhookRoute('setWebhook')],
+  [require('telegram-test-api/lib/routes/bot/deleteWebhook').deleteWebhook, webhookRoute('deleteWebhook')],
 ]);
 const unknownMethod = require('telegram-test-api/lib/routes/bot/unknownMethod').unknownMethod;
 for (const [original, mended] of replacements) {
@@ -273,13 +296,14 @@ for (const [original, mended] of replacements) {
   if (at < 0) throw new Error(`telegram-test-api changed: route ${original.name} not found`);
   routes[at] = mended;
 }
-routes.splice(routes.indexOf(unknownMethod), 0, noopMethods, waitBotMessages, getCallbackAnswers);
+routes.splice(routes.indexOf(unknownMethod), 0, noopMethods, waitBotMessages, getCallbackAnswers, getWebhookCalls);
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   // storeTimeout (seconds) is how long the package keeps messages; a benchmark reads them all.
   const server = new TelegramServer({ host: HOST, storeTimeout: 24 * 3600 });
   server.callbackAnswers = [];
+  server.webhookCalls = [];
   server.setMaxListeners(0);
   const listener = http.createServer(server.webServer);
   listener.keepAliveTimeout = 65 * 1000;

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from bench._util import REPO
-from bench.emulator import BotProcess, Emulator, EmulatorClient, User, group_chat
+from tests.harness import BotProcess, Emulator, EmulatorClient, User, group_chat
 from index.build import build_index
-from index.encoders import FakeEncoder
+from tests.fakes import FakeEncoder
 
 pytestmark = pytest.mark.e2e
 

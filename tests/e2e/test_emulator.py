@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bench.emulator import Emulator, EmulatorClient, User
+from tests.harness import Emulator, EmulatorClient, User
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.emulator import BotProcess, Emulator, EmulatorClient, User
+from tests.harness import BotProcess, Emulator, EmulatorClient, User
 from index.build import build_index
-from index.encoders import FakeEncoder
+from tests.fakes import FakeEncoder
 
 pytestmark = pytest.mark.e2e
 
