@@ -12,12 +12,11 @@ from dataclasses import dataclass, replace
 from bot.conversation import Turn, answers_own_terms, resolve, topic_label, turn_of
 from bot.language import detect_language, is_supported
 from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, shorten
-from bot.texts import t
+from bot.texts import t, ui_language
 from index import Retriever, SearchResult
-from index.normalize import printable
+from index.normalize import MAX_QUERY_CHARS, printable
 
 SEARCH_K = 10  # hits fetched per question: the first page plus "Jawaban lain"
-MAX_QUESTION_CHARS = 2000  # longer messages are cut before detection and search
 MAX_SUGGESTIONS = 3
 MAX_HITS = 30  # "Jawaban lain" stops after this many quotes
 MAX_JSON_HITS = 5  # candidate passages listed by --json
@@ -78,7 +77,7 @@ def clean_question(text: str) -> str:
     Control characters (terminal escapes included) and lone surrogates (invalid UTF-8 read from
     a console) are dropped, so nothing a user typed can act on a terminal or break an encoder.
     """
-    return " ".join(printable((text or "")[: MAX_QUESTION_CHARS * 4]).split())[:MAX_QUESTION_CHARS]
+    return " ".join(printable((text or "")[: MAX_QUERY_CHARS * 4]).split())[:MAX_QUERY_CHARS]
 
 
 def topics(retriever: Retriever) -> list[tuple[str, str]]:
@@ -96,7 +95,7 @@ def nearby_topics(retriever: Retriever, result: SearchResult) -> tuple[tuple[str
 
 def _framing(language: str) -> tuple[str, str]:
     """The language replies are framed in, and the bilingual note for unsupported languages."""
-    return (language, "") if is_supported(language) else ("id", t("other_language", "id"))
+    return (language, "") if is_supported(language) else (ui_language(language), t("other_language", "id"))
 
 
 def answer_question(
@@ -154,7 +153,6 @@ def more_answers(retriever: Retriever, question: str, language: str, start: int,
     result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS))
     if start >= len(result.hits):
         return None
-    framing = language if is_supported(language) else "id"
-    reply = answer_reply(question, framing, result, start=start, limit=passages)
+    reply = answer_reply(question, _framing(language)[0], result, start=start, limit=passages)
     after = start + len(reply.passages)
     return Answer(question, language, result, reply, more_from=after if len(result.hits) > after else None)

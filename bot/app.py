@@ -8,6 +8,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -15,6 +16,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -28,6 +30,7 @@ from bot.keyboards import CONTACT, FEEDBACK, MORE, PROGRAM, SOURCES, TOPIC, Seal
 from bot.limits import UserRateLimit
 from bot.live_index import LiveIndex
 from bot.metrics import Metrics
+from bot.sending import NO_PREVIEW
 from bot.services import KEY, Services
 from bot.settings import Settings
 from bot.state import ContextStore, MemoryContext, RedisContext
@@ -176,6 +179,7 @@ def build_application(
         .token(settings.token)
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(settings.concurrent_updates)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -31,7 +31,6 @@ from index.console import UserError, run
 logger = logging.getLogger(__name__)
 
 SAMPLE_QUESTION = "apa itu JKP?"
-CONSOLE_LOG_LEVEL = "WARNING"  # console commands print answers, not logs
 EXIT_WORDS = frozenset({"exit", "quit", "keluar", "q"})
 
 SETTINGS_HELP = """\
@@ -91,7 +90,7 @@ def print_answer(live: LiveIndex, settings: Settings, question: str, as_json: bo
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
     settings = _settings()
-    setup_logging(CONSOLE_LOG_LEVEL)
+    setup_logging(settings.log_level)
     print_answer(_live_index(settings), settings, " ".join(args.question), args.json)
     return 0
 
@@ -104,7 +103,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     conversation.
     """
     settings = _settings()
-    setup_logging(CONSOLE_LOG_LEVEL)
+    setup_logging(settings.log_level)
     live = _live_index(settings)
     conversation = Conversation(live.retriever, settings.context_window, passages=settings.answer_passages)
     if args.json:
@@ -138,7 +137,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}")
     settings = _settings()
-    setup_logging(CONSOLE_LOG_LEVEL)
+    setup_logging(settings.log_level)
     turns = read_dialogues(args.file)
     report = evaluate_dialogues(turns, _live_index(settings).retriever, settings.context_window)
     for miss in report.misses:
@@ -150,7 +149,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the question log's statistics."""
     settings = _settings()
-    setup_logging(CONSOLE_LOG_LEVEL)
+    setup_logging(settings.log_level)
     store = _store(settings)
     try:
         print(stats_reply(store.stats(top=args.top), "en" if args.english else "id").plain)

@@ -51,7 +51,7 @@ from index.hitung import (
     parse_rupiah,
     santunan_jkm,
 )
-from index.normalize import tokenize
+from index.normalize import MAX_QUERY_CHARS, tokenize
 from index.sentences import sentence_spans
 from index.types import Hit
 
@@ -73,7 +73,6 @@ KINDS = {
 }
 PROGRAMS = ("JHT", "JP", "JKK", "JKM", "JKP", "JKN")
 TK_PROGRAMS = ("JHT", "JP", "JKK", "JKM", "JKP")
-MAX_QUESTION = 500  # characters read from a question: numeric questions are short
 
 
 
@@ -310,7 +309,7 @@ def _words_to_digits(text: str) -> str:
 
 
 def _normalise(question: str) -> str:
-    text = " ".join(str(question or "")[:MAX_QUESTION].lower().split())
+    text = " ".join(str(question or "")[:MAX_QUERY_CHARS].lower().split())
     text = text.replace("−", "-")
     text = re.sub(r"\bdi-(?=\w)", "di", text)  # di-phk -> diphk
     for word, unit in _ENGLISH_UNITS.items():
@@ -559,7 +558,7 @@ def sector_reply(text: str) -> str:
 
 def _language(question: str) -> str:
     """The reply language of a question: English when it is written in English, else Indonesian."""
-    return ui_language(detect_language(str(question or "")[:MAX_QUESTION]))
+    return ui_language(detect_language(str(question or "")[:MAX_QUERY_CHARS]))
 
 
 def _programs(text: str) -> tuple[str, ...]:

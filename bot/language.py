@@ -2,7 +2,9 @@
 
 langdetect is unreliable on short or informal text ("jkp?" or "brp iuran" come out as anything),
 so Indonesian function words (formal and chat spellings) and BPJS terms decide first; the
-detector only settles longer questions that the word lists leave open.
+detector only settles longer questions that the word lists leave open. BPJS names are the same
+in every language ("what is BPJS Ketenagakerjaan" is English), so the language is read from the
+words around them.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import threading
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
+from bot.texts import TEXTS
+from index.normalize import MAX_QUERY_CHARS
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "id"  # the bot's audience: used when the text gives nothing to go on
-SUPPORTED = ("id", "en")
 SHORT_WORDS = 4  # below this many words the detector is not asked
-MAX_DETECT_CHARS = 1000
 
 INDONESIAN_WORDS = frozenset(
     """
@@ -71,7 +74,7 @@ def _detector_guess(text: str) -> tuple[str, float]:
     """langdetect's best language and its probability, or ("", 0) when it cannot tell."""
     _ensure_seeded()
     try:
-        best = detect_langs(text[:MAX_DETECT_CHARS])[0]
+        best = detect_langs(text[:MAX_QUERY_CHARS])[0]
     except (LangDetectException, IndexError):
         return "", 0.0
     return best.lang, best.prob
@@ -93,10 +96,11 @@ def detect_language(text: str) -> str:
     english = sum(w in ENGLISH_WORDS for w in words)
     if indonesian > english:
         return "id"
-    if len(words) < SHORT_WORDS and _mostly_latin(words):
+    rest = [w for w in words if w not in BPJS_TERMS]  # the words around the programme names
+    if len(rest) < SHORT_WORDS and _mostly_latin(rest or words):
         return "en" if english > indonesian else DEFAULT_LANGUAGE
-    guess, prob = _detector_guess(text)
-    if guess in SUPPORTED:
+    guess, prob = _detector_guess(" ".join(rest))
+    if is_supported(guess):
         return guess
     if english >= 2 and english > indonesian:
         return "en"  # English with BPJS acronyms in it can puzzle the detector
@@ -106,5 +110,5 @@ def detect_language(text: str) -> str:
 
 
 def is_supported(language: str) -> bool:
-    """Whether replies are framed in this language (others get a bilingual note)."""
-    return language in SUPPORTED
+    """Whether replies are framed in this language: the ones `bot/texts.py` has (others get a bilingual note)."""
+    return language in TEXTS

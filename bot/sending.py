@@ -1,7 +1,8 @@
 """Sending a reply so that Telegram's hiccups do not lose it.
 
-HTML is tried first; "can't parse entities" falls back to the plain-text rendering; a flood
-wait (when the rate limiter's own retries are used up) and a timeout are retried once.
+HTML is tried first (the application's `Defaults`: HTML, no link previews); "can't parse
+entities" falls back to the plain-text rendering; a flood wait (when the rate limiter's own
+retries are used up) and a timeout are retried once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
@@ -58,9 +58,8 @@ async def _retrying(call: Callable[[], Awaitable[T]]) -> T:
 
 async def send_reply(send: Callable[..., Awaitable[T]], reply: Reply, **kwargs: Any) -> T:
     """Send `reply` with `send` (e.g. bot.send_message bound to a chat) as HTML, plain text if need be."""
-    kwargs.setdefault("link_preview_options", NO_PREVIEW)
     try:
-        return await _retrying(lambda: send(text=reply.html, parse_mode=ParseMode.HTML, **kwargs))
+        return await _retrying(lambda: send(text=reply.html, **kwargs))
     except BadRequest as exc:
         if not is_entity_error(exc):
             raise

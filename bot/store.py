@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.privacy import hash_user_id, load_salt, mask_personal_data
+from index.normalize import MAX_QUERY_CHARS
 
 logger = logging.getLogger(__name__)
 
-MAX_STORED_CHARS = 1000
 INBOX_KEEP = timedelta(days=1)  # ids of handled updates are remembered this long (Telegram keeps updates 24 h)
 DATABASE_NAME = "bot.sqlite3"
 SALT_NAME = "user-id.salt"
@@ -282,7 +282,7 @@ class Store:
             self.user_hash(user_id),
             chat_type,
             language,
-            mask_personal_data(question[: MAX_STORED_CHARS * 2])[:MAX_STORED_CHARS],
+            mask_personal_data(question[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS],
             int(answered),
             float(confidence),
             ",".join(passage_ids),

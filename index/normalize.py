@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-MAX_QUERY_CHARS = 1000  # longer questions are cut: the first sentences carry the question
+MAX_QUERY_CHARS = 1000  # the one cap on a question's length (searched, detected, logged): the first sentences carry it
 WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")

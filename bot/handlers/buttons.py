@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.answer import more_answers, topics
 from bot.handlers.common import admitted, needs_index, opened, reply_to, signer, user_language
 from bot.conversation import for_program
-from bot.handlers.messages import conversation_key, respond
+from bot.handlers.answering import conversation_key, respond
 from bot.keyboards import CONTACT, FEEDBACK, MORE, PROGRAM, SOURCES, TOPIC, answer_keyboard, number
 from bot.reply import contact_reply, sources_reply
 from bot.services import services
@@ -104,13 +104,14 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_to(update, contact_reply(keys.split("."), language), quote=True)
 
 
+@needs_index
 async def program(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A program button under a question back: answer the pending message for that program."""
     kind, fields = opened(update, context)
     svc = services(context)
     pending = await asyncio.to_thread(svc.context.get, ("clarify", *conversation_key(update)))
     retriever = svc.live.retriever
-    if kind != PROGRAM or len(fields) != 1 or pending is None or retriever is None:
+    if kind != PROGRAM or len(fields) != 1 or pending is None:
         await _expired(update)
         return
     await asyncio.to_thread(svc.context.pop, ("clarify", *conversation_key(update)))

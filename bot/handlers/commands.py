@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.answer import topics as user_topics
 from bot.handlers.common import needs_index, reply_to, signer, user_language
-from bot.handlers.messages import respond
+from bot.handlers.answering import respond
 from bot.keyboards import topic_buttons
 from bot.live_index import Reload
 from bot.reply import about_reply, format_timestamp, stats_reply, text_reply

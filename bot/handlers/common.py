@@ -102,14 +102,20 @@ async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return verdict is Verdict.ALLOW
 
 
+async def index_loaded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether an index is loaded; if not, the user is told the service is under maintenance."""
+    if services(context).live.retriever is None:
+        await _tell(update, "maintenance")
+        return False
+    return True
+
+
 def needs_index(handler: Handler) -> Handler:
-    """Run `handler` only when an index is loaded; otherwise say the service is under maintenance."""
+    """Run `handler` only when an index is loaded (`index_loaded`)."""
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if services(context).live.retriever is None:
-            await _tell(update, "maintenance")
-            return
-        await handler(update, context)
+        if await index_loaded(update, context):
+            await handler(update, context)
 
     return guarded

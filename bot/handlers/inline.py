@@ -7,13 +7,11 @@ import logging
 import weakref
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.answer import answer_question, clean_question, topics
 from bot.handlers.common import user_language
 from bot.reply import Reply, answer_text, passage_reply, shorten
-from bot.sending import NO_PREVIEW
 from bot.services import services
 from bot.texts import t
 from index import Retriever
@@ -27,7 +25,7 @@ MAX_DESCRIPTION = 150
 
 
 def _content(reply: Reply) -> InputTextMessageContent:
-    return InputTextMessageContent(reply.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    return InputTextMessageContent(reply.html)  # HTML without a link preview: the application's Defaults
 
 
 def snippet(hit: Hit) -> str:

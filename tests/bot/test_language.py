@@ -18,6 +18,9 @@ from bot.language import detect_language, is_supported
         ("what is JHT", "en"),
         ("How do I claim my JHT after resigning?", "en"),
         ("is JKP paid if I resign", "en"),
+        ("what is BPJS Ketenagakerjaan", "en"),  # programme names are the same in every language
+        ("BPJS Kesehatan for foreigners", "en"),
+        ("jaminan hari tua bpjs ketenagakerjaan", "id"),
         ("Qu'est-ce que la sécurité sociale pour les travailleurs en Indonésie ?", "fr"),
         ("¿Cómo puedo cobrar mi pensión de vejez?", "es"),
         ("如何申请养老金", "zh-cn"),
