@@ -1,6 +1,6 @@
 """The reply a worker reads: does its bold answer sentence alone answer, and how long is it?
 
-    python -m bench reply [--index DIR] [--misses]
+    python -m bench reply [--index DIR] [--set NAME ...] [--misses]
 
 For each question set (the BPJS dev questions in ../shared/eval/, tests/data/worker_questions.tsv
 and faq_questions.tsv), every in-scope question is answered exactly as a private chat answers it
@@ -12,6 +12,10 @@ and faq_questions.tsv), every in-scope question is answered exactly as a private
 - passages: the share whose quoted passages match (what the old layout was judged on), and the
   sentence share among those (how well the sentence is chosen when the right passage is quoted);
 - the median and p90 length of the replies, in characters a phone shows (markup removed).
+
+--misses lists the questions whose bold sentence does not match, each tagged "sentence" when the
+lead passage's text matches (the wrong sentence of the right passage) or "passage" when it does
+not (retrieval led with another passage, or the regex needs the passage's title).
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -
         passages_ok += quoted
         both_ok += hit and quoted
         if not hit and misses is not None:
-            misses.append(f"{path.stem}: {case.question}\n    bold: {sentence[:200]!r}")
+            where = "sentence" if answer.reply.passages and case.pattern.search(answer.reply.passages[0].text) else "passage"
+            misses.append(f"{path.stem} [{where}]: {case.question}\n    bold: {sentence[:200]!r}")
     return {
         "in_scope": in_scope,
         "answered": answered,
@@ -75,6 +80,7 @@ def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench reply", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, help="a built index (default: the bot's INDEX_DIR)")
+    parser.add_argument("--set", action="append", choices=list(QUESTION_SETS), help="measure only this question set (repeatable; default: all)")
     parser.add_argument("--misses", action="store_true", help="print the questions whose bold sentence does not match")
     args = parser.parse_args(argv)
     if args.index is None:
@@ -84,6 +90,8 @@ def main(argv: list[str]) -> int:
     retriever = Retriever.load(args.index)
     rows, misses = [], ([] if args.misses else None)
     for name, where in QUESTION_SETS.items():
+        if args.set and name not in args.set:
+            continue
         path = where()
         if not path.exists():
             print(f"{name}: data not found ({path})", file=sys.stderr)
@@ -92,7 +100,8 @@ def main(argv: list[str]) -> int:
     print(table(rows, ["set", "in_scope", "answered", "sentence_share", "sentence_share_of_in_scope", "passages_share", "sentence_share_where_passages_match", "median_chars", "p90_chars", "max_chars"]))
     if misses:
         print("\n".join(misses))
-    write_result("reply", {"index": str(args.index), "manifest": retriever.manifest.get("built_at"), "goals": GOALS, "sets": rows})
+    if not args.set:  # a partial run leaves the recorded figures alone
+        write_result("reply", {"index": str(args.index), "manifest": retriever.manifest.get("built_at"), "goals": GOALS, "sets": rows})
     return 0
 
 

@@ -3,9 +3,12 @@
 Two general signals, no wording of any test: the question's terms (a term counts less the more
 sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
 read from its question words ("berapa" -> an amount, "berapa lama"/"kapan" -> a duration or
-date, "cara"/"bagaimana" -> steps, "syarat"/"apakah" -> a condition, "apa itu" -> a
-definition) and matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a
-list item, "jika"/"wajib", "adalah"...). A sentence that speaks of an old rule loses, and a
+date, "cara"/"bagaimana" -> steps, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
+"bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "apa itu" -> a definition) and
+matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
+"dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
+2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
+shares the terms of the sentence before it. A sentence that speaks of an old rule loses, and a
 superseded passage gets no answer sentence at all.
 """
 
@@ -15,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from enum import Enum
 
-from index.normalize import standardise, tokenize, words
+from index.normalize import standardise, stem, stopwords, tokenize, words
 from index.sentences import sentence_spans
 
 
@@ -25,11 +28,14 @@ class Kind(Enum):
     AMOUNT = "amount"
     DURATION = "duration"
     STEPS = "steps"
+    REQUIREMENT = "requirement"
     CONDITION = "condition"
     DEFINITION = "definition"
     LIST = "list"
     LAW = "law"
     REASON = "reason"
+    COMPARISON = "comparison"
+    NUMBER = "number"
     ANY = "any"
 
 
@@ -38,12 +44,17 @@ _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal 
 _DURATION_WORDS = frozenset("kapan when lama durasi jangka batas waktu umur usia age old".split())
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
 _REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas requirement requirements eligible".split())
-_CONDITION_WORDS = _REQUIREMENT_WORDS | frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
+_CONDITION_WORDS = frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
 _DEFINITION_WORDS = frozenset("maksud dimaksud arti artinya pengertian definisi siapa who".split())
 _LAW_WORDS = frozenset("hukum regulasi peraturan undang law regulation".split())
 _REASON_WORDS = frozenset("kenapa mengapa why alasan".split())
+_COMPARISON_WORDS = frozenset("beda bedanya perbedaan berbeda membedakan dibanding dibandingkan vs versus difference compare".split())
+_NUMBER_WORDS = frozenset("nomor nomer nomornya telepon telpon hotline".split())
 
 _NUMBER = r"\d[\d.,]*"
+_LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
+_CONDITION = r"jika|apabila|bila|asalkan|selama|syarat|persyaratan|harus|wajib|minimal|paling sedikit|berhak|memenuhi|hanya"
+_DOCUMENT = r"dokumen|berkas|KTP|Kartu Keluarga|KK|NIK|fotokopi|formulir|surat|lampirkan|melampirkan|bawa|membawa|siapkan|disiapkan|diminta"
 _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.AMOUNT: re.compile(
         rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b)|\b(sebesar|senilai|setara)\b", re.I
@@ -58,16 +69,21 @@ _SIGNALS: dict[Kind, re.Pattern] = {
         r"|login|klik|pilih|datang|kunjungi|membawa|bawa|siapkan|lampirkan|daftar|mendaftar|mendaftarkan|langkah|caranya)\b",
         re.I,
     ),
-    Kind.CONDITION: re.compile(
-        r"^(•|\d{1,2}[.)])\s|\b(jika|apabila|bila|asalkan|selama|syarat|persyaratan|harus|wajib|minimal|paling sedikit|berhak"
-        r"|memenuhi|hanya|tidak|tidak bisa|tidak dapat|bukan|belum|dapat|bisa|boleh)\b",
-        re.I,
-    ),
+    Kind.CONDITION: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|tidak|bukan|belum|dapat|bisa|boleh)\b", re.I),
+    Kind.REQUIREMENT: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|{_DOCUMENT})\b", re.I),  # not a mere "bisa"
     Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
     Kind.LIST: re.compile(r"^(•|\d{1,2}[.)])\s|:\s*\n|,[^.]*,[^.]*\b(dan|atau|serta)\b|\b(meliputi|antara lain|terdiri)\b", re.I | re.M),
     Kind.LAW: re.compile(r"\b(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)\b[^.]{0,30}\b(No\.|Nomor)", re.I),
     Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
+    Kind.COMPARISON: re.compile(r"\b(sedangkan|berbeda|beda|perbedaan|dibandingkan|daripada|melainkan)\b", re.I),
+    Kind.NUMBER: re.compile(  # "165", "08118165165": three digits or more, no money, year, share or span
+        r"(?<![\d.,])(?<!Rp)(?<!Rp )(?<!Rp\.)(?!(19|20)\d\d\b)\d{3,}(?![.,]?\d)(?! ?(%|persen|juta|ribu|rupiah|hari|bulan|tahun))"
+    ),
 }
+# A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
+_CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
+# A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
+_BACK_REFERENCE = re.compile(r"^\W*(?!hanya\b)(\w+nya|\w+ (itu|ini|tersebut))\b", re.I)
 # A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai").
 _OLD_RULE = re.compile(
     r"\b(aturan|skema|ketentuan|besaran|tarif|peraturan) (yang )?(lama|sebelumnya)\b|\bsebelum diubah\b"
@@ -78,10 +94,11 @@ _OLD_RULE = re.compile(
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
 KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
 OLD_RULE_PENALTY = 0.6
-SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer
+SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
 INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
 SUBJECT_BONUS = 0.2
+CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 
 
 def question_kind(text: str) -> Kind:
@@ -99,14 +116,18 @@ def question_kind(text: str) -> Kind:
         return Kind.DURATION
     if present & _LAW_WORDS and present & {"dasar", "hukum", "aturan", "law", "legal", "regulation"} and "berapa" not in present:
         return Kind.LAW
+    if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:
+        return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
     if present & _AMOUNT_WORDS:
         return Kind.AMOUNT
     if present & _STEP_WORDS:
         return Kind.STEPS
+    if present & _COMPARISON_WORDS:
+        return Kind.COMPARISON
     if present & _REASON_WORDS:
         return Kind.REASON
     if present & _REQUIREMENT_WORDS:
-        return Kind.CONDITION
+        return Kind.REQUIREMENT
     if any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:])):
         return Kind.LIST
     if present & _CONDITION_WORDS:
@@ -119,11 +140,15 @@ def question_kind(text: str) -> Kind:
 
 
 def holds(kind: Kind, sentence: str) -> bool:
-    """Whether a sentence holds the kind of fact asked for."""
+    """Whether a sentence holds the kind of fact asked for (a regulation's number is no figure)."""
     pattern = _SIGNALS.get(kind)
+    if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER):
+        sentence = _CITATION.sub("", sentence)
     return bool(pattern and pattern.search(sentence))
 
 
+_ROMAN = ("", "I", "II", "III", "IV", "V")
+_ROMAN_NUMERAL = re.compile(r"\b(I{1,3}|IV|V)\b")
 _LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")
 
 
@@ -158,25 +183,44 @@ def scored_sentences(
     if not spans:
         return []
     terms = list(dict.fromkeys(terms))
-    found = [set(tokenize(text[a:b])) for a, b in spans]
+    found = [_terms_of(text[a:b]) for a, b in spans]
+    spread = {t: sum(t in f for f in found) for t in terms}
     weights = {t: idf(t) * (1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}
     total = sum(weights.values()) or 1.0
-    spread = {t: sum(t in f for f in found) for t in terms}
+    lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     out = []
-    for (a, b), present in zip(spans, found):
+    for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
-        lexical = sum(weights[t] / spread[t] for t in terms if t in present) / total
-        score = lexical + (KIND_WEIGHT if holds(kind, sentence) else 0.0)
+        score = lexical[i]
+        held = holds(kind, sentence)
+        if held:
+            score += KIND_WEIGHT
+            if i and _BACK_REFERENCE.match(sentence):
+                score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before
         if kind is Kind.DEFINITION and tokenize(sentence)[:1] and tokenize(sentence)[0] in weights:
             score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence):
             score -= OLD_RULE_PENALTY
-        if len(sentence.split()) <= SHORT_WORDS:
+        if len(sentence.split()) <= SHORT_WORDS and not held:
             score -= SHORT_PENALTY
         if sentence.rstrip().endswith(":"):  # an introduction with nothing after it
             score -= INTRO_PENALTY
         out.append((score, (a, b)))
     return out
+
+
+def _terms_of(sentence: str) -> set[str]:
+    """A sentence's terms, also as a question may write them: "5,7%" says "persen", "Kelas III" "3",
+    "bekerja sama" "kerjasama"."""
+    ws = words(sentence)
+    stems = [stem(w) for w in ws]
+    stop = stopwords()
+    terms = {s for w, s in zip(ws, stems) if w not in stop}  # tokenize(sentence), sharing the stems
+    terms.update(a + b for a, b in zip(stems, stems[1:]))
+    if "%" in sentence:
+        terms.add("persen")
+    terms.update(str(_ROMAN.index(n)) for n in _ROMAN_NUMERAL.findall(sentence))
+    return terms
 
 
 def answer_span(

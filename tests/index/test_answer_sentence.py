@@ -31,7 +31,11 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("jht bs dicairin kapan", Kind.DURATION),
         ("jaminan pensiun bs diambl umur brp", Kind.DURATION),
         ("gmn cara klaim jkp", Kind.STEPS),
-        ("syarat dapat jkp apa aja", Kind.CONDITION),
+        ("syarat dapat jkp apa aja", Kind.REQUIREMENT),
+        ("bisa gak jkp diklaim dua kali", Kind.CONDITION),
+        ("jkm sama jkk bedanya apa", Kind.COMPARISON),
+        ("whats the difference between JHT and JP", Kind.COMPARISON),
+        ("nomor pengaduan bpjs tk brp", Kind.NUMBER),
         ("apa itu JKP?", Kind.DEFINITION),
         ("what is JKP", Kind.DEFINITION),
         ("how much is the JKP benefit", Kind.AMOUNT),
@@ -64,3 +68,57 @@ def test_a_superseded_passage_has_no_answer_sentence():
 
 def test_a_single_sentence_is_its_own_answer():
     assert best("apa itu jkp", text="JKP adalah jaminan bagi pekerja yang terkena PHK.") == "JKP adalah jaminan bagi pekerja yang terkena PHK."
+
+
+def test_a_regulation_number_is_no_duration():
+    text = (
+        "Klaim JHT karena berhenti bekerja diberikan kepada peserta yang mengundurkan diri (Permenaker No. 4 Tahun 2022). "
+        "Klaim itu dapat diajukan setelah masa tunggu 1 bulan."
+    )
+    assert best("kapan jht bisa diklaim kalau mengundurkan diri", text) == "Klaim itu dapat diajukan setelah masa tunggu 1 bulan."
+
+
+def test_a_figure_that_points_back_answers_for_its_subject():
+    text = (
+        "Beasiswa pendidikan diberikan kepada anak peserta yang meninggal dunia agar anak tetap bersekolah. "
+        "Nilainya paling banyak Rp174.000.000 untuk dua anak."
+    )
+    assert best("beasiswa anak peserta yang meninggal berapa", text) == "Nilainya paling banyak Rp174.000.000 untuk dua anak."
+
+
+def test_a_percent_sign_answers_persen():
+    text = "Dari upah Rp4.000.000, potongan gaji untuk JHT Rp80.000 sebulan. Potongan gaji untuk JHT 2% dari upah."
+    assert best("potongan gaji jht berapa persen", text) == "Potongan gaji untuk JHT 2% dari upah."
+
+
+def test_a_short_list_item_with_the_figure_and_a_class_in_roman_numerals():
+    text = "Iuran peserta mandiri dibayar setiap bulan sesuai kelas.\n• Kelas II: Rp100.000;\n• Kelas I: Rp150.000;"
+    assert best("iuran kelas 1 berapa", text) == "• Kelas I: Rp150.000;"
+
+
+def test_a_comparison_for_what_differs():
+    text = (
+        "Jaminan Kematian (JKM) dan Jaminan Kecelakaan Kerja (JKK) diurus di kantor yang sama. "
+        "JKM dibayar bila peserta meninggal karena sakit, sedangkan JKK bila karena kecelakaan kerja."
+    )
+    assert best("jkm sama jkk bedanya apa", text) == "JKM dibayar bila peserta meninggal karena sakit, sedangkan JKK bila karena kecelakaan kerja."
+
+
+def test_a_number_to_call_is_not_an_amount():
+    text = "Iuran dibayar dengan nomor virtual account sebesar Rp35.000 per bulan. Pengaduan diterima Care Center 165."
+    assert best("nomor pengaduan bpjs kesehatan berapa", text) == "Pengaduan diterima Care Center 165."
+
+
+def test_documents_for_requirements():
+    text = "Peserta mandiri bisa mendaftar lewat aplikasi. Dokumen yang diminta saat mendaftar sebagai peserta mandiri: KTP dan KK."
+    assert best("syarat daftar peserta mandiri apa aja", text) == "Dokumen yang diminta saat mendaftar sebagai peserta mandiri: KTP dan KK."
+
+
+def test_a_word_written_apart_still_counts():
+    text = "Peserta BPJS tidak perlu rujukan di IGD rumah sakit. Rumah sakit yang tidak bekerja sama dengan BPJS juga melayani."
+    assert best("rs yg gak kerjasama bpjs", text) == "Rumah sakit yang tidak bekerja sama dengan BPJS juga melayani."
+
+
+def test_the_regulation_itself_for_the_legal_basis():
+    text = "JKP memberi uang tunai kepada pekerja yang terkena PHK. JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
+    assert best("dasar hukum jkp apa", text) == "JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
