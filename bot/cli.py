@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.answer import answer_question
 from bot.dialogues import Conversation
+from bot.keyboards import button_labels, buttons_text
 from bot.live_index import LiveIndex, Reload
 from bot.logs import setup_logging
 from bot.reply import stats_reply
@@ -82,9 +83,9 @@ def print_answer(live: LiveIndex, settings: Settings, question: str, as_json: bo
     """Answer one question on stdout, as the private chat would get it (or as JSON)."""
     answer = answer_question(live.retriever, question, passages=settings.answer_passages, logged=False)
     if as_json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(answer.to_json() | {"buttons": button_labels(answer)}, ensure_ascii=False, indent=2))
     else:
-        print(answer.reply.plain)
+        print(answer.reply.plain, buttons_text(answer), sep="\n\n")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -112,7 +113,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not message:
                 conversation = Conversation(live.retriever, settings.context_window, passages=settings.answer_passages)
                 continue
-            print(json.dumps(conversation.ask(message).to_json(), ensure_ascii=False), flush=True)
+            answer = conversation.ask(message)
+            print(json.dumps(answer.to_json() | {"buttons": button_labels(answer)}, ensure_ascii=False), flush=True)
         return 0
     print("Tanya BPJS: ketik pertanyaan (\"keluar\" untuk berhenti) / type a question (\"exit\" to stop).")
     while True:
@@ -127,7 +129,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if live.reload_if_changed() is Reload.RELOADED:
                 conversation.retriever = live.retriever
             print()
-            print(conversation.ask(question, at=time.monotonic()).reply.plain)
+            answer = conversation.ask(question, at=time.monotonic())
+            print(answer.reply.plain, buttons_text(answer), sep="\n\n")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -243,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--json",
         action="store_true",
-        help='print {"question", "language", "answered", "passages": [{"text", "title", "source", "url", "score"}], "reply"}',
+        help='print {"question", "language", "answered", "answer_sentence", "passages": [...], "reply", "buttons": [[label, ...], ...]}',
     )
     ask.set_defaults(func=cmd_ask)
 

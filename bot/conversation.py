@@ -10,10 +10,12 @@ resolve a message the same way; where turns are kept between messages is `bot/st
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
-from index.normalize import acronyms, query_terms, query_text, tokenize, words
+from index.normalize import acronyms, informal_words, query_text, stopwords, tokenize, words
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
 # naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
@@ -91,7 +93,23 @@ def _program_words(retriever: Retriever) -> frozenset[str]:
 
 def _content_terms(message: str, retriever: Retriever) -> list[str]:
     program_words = _program_words(retriever)
-    return [t for t in query_terms(message) if t not in program_words]
+    stop = stopwords()  # also after stemming: "kemana" stems to "mana"
+    return [t for t in tokenize(retriever.query_text(message)) if t not in program_words and t not in stop]
+
+
+def unknown_terms(message: str, retriever: Retriever) -> list[str]:
+    """Content words neither the corpus nor the word lists know: what the bot cannot read.
+
+    English words that index/data/english.tsv translates, and function words of either language,
+    are read, not unknown.
+    """
+    read = _listed_words()
+    return [t for t in _content_terms(message, retriever) if not retriever.knows(t) and t not in read]
+
+
+@functools.cache
+def _listed_words() -> frozenset[str]:
+    return frozenset(tokenize(" ".join(informal_words()))) | ENGLISH_WORDS | INDONESIAN_WORDS
 
 
 def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
@@ -131,7 +149,7 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
             understood = f"{message} ({subject})"
         else:  # "trs klo gigi palsu?": a subject of its own, within the topic's program
             understood = f"{message} ({topic_label(carried, retriever)})"
-        unknown = any(not retriever.knows(t) for t in _content_terms(message, retriever))
+        unknown = bool(unknown_terms(message, retriever))
         return Resolution(message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown)
     if not program and vague and terms:  # words of the corpus, common to many programs: ask which
         found = retriever.search(message, k=k)

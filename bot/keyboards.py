@@ -150,3 +150,17 @@ def parse(data: str | None) -> tuple[str, list[str]]:
         return "", []
     fields = rest.split(":") if kind != SOURCES else [p for p in rest.split(",") if p]
     return kind, fields
+
+
+def button_labels(answer: Answer) -> list[list[str]]:
+    """The labels of the buttons Telegram shows under `answer`, row by row (for the console).
+
+    The console logs nothing, so a stand-in question id brings the buttons a logged answer has.
+    """
+    markup = answer_keyboard(0, answer, str)
+    return [[button.text for button in row] for row in markup.inline_keyboard] if markup else []
+
+
+def buttons_text(answer: Answer) -> str:
+    """The buttons under `answer` as the console prints them: "[Sumber] [Hubungi petugas]", a row a line."""
+    return "\n".join(" ".join(f"[{label}]" for label in row) for row in button_labels(answer))

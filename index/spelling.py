@@ -6,11 +6,17 @@ word lists), and only towards a corpus word that one typing slip away: a swapped
 (optimal string alignment) at any length, one letter added, dropped or changed from six letters
 on, two from twelve letters on. Real words the corpus lacks ("bola", "pulsa") are mostly shorter or
 further away than that. Ties go to the word more passages use. Matching is done by rapidfuzz.
+
+Before that, the regular ways chat Indonesian departs from the written language are undone when
+they lead to a corpus word: Jakarta affixes ("ngaktifin" -> "aktif", "daftarin" -> "daftar",
+"nyairin" -> "cair", "ngecek" -> "cek"), a dropped h ("taun" -> "tahun", "liat" -> "lihat"), and
+words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"), the most used one first.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from rapidfuzz import process
@@ -21,6 +27,18 @@ from index.normalize import _EDGE_PUNCT, acronyms, informal_words, stem, stopwor
 MIN_LENGTH = 3  # shorter words are left alone: too many corpus words lie one edit away
 ONE_EDIT_FROM = 6  # below this length only a swap of two neighbouring letters is corrected
 TWO_EDITS_FROM = 12
+# Jakarta-style affixes: "-in" for "-kan"/"-i"; "ng-", "nge-", "ny-", "n-", "m-" for "me(N)-",
+# whose nasal replaced the base's first letter ("nyairin": cair, "ngirim": kirim, "nanggung":
+# tanggung, "makai": pakai).
+COLLOQUIAL_SUFFIX = "in"
+COLLOQUIAL_PREFIXES = (("nge", ("",)), ("ng", ("", "k")), ("ny", ("c", "s")), ("n", ("t",)), ("m", ("p",)))
+MAX_DROPPED_H = 7  # words up to this length are tried with an h put back
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def skeleton(word: str) -> str:
+    """A word as chat writes it without vowels: consonants only, "ng" as "g" ("datang" -> "dtg")."""
+    return _VOWELS.sub("", word).replace("ng", "g")
 
 
 def max_edits(word: str) -> int:
@@ -36,6 +54,7 @@ class Speller:
         self._known = set(frequencies) | set(extra_known)
         self._stems = {stem(w) for w in frequencies if w.isalpha()}
         self._choices = [w for w in frequencies if w.isalpha() and len(w) >= MIN_LENGTH]
+        self._skeletons: dict[str, list[str]] | None = None  # built on first use
         self._cache: dict[str, str | None] = {}
 
     @classmethod
@@ -60,8 +79,39 @@ class Speller:
         if stem(word) in self._stems:  # another form of a corpus word: BM25 knows it already
             return None
         if word not in self._cache:
-            self._cache[word] = self._nearest(word)
+            self._cache[word] = self._colloquial(word) or self._nearest(word) or self._dropped_h(word) or self._unvowelled(word)
         return self._cache[word]
+
+    def _is_corpus_word(self, word: str) -> bool:
+        return word in self._frequencies or stem(word) in self._stems
+
+    def _colloquial(self, word: str) -> str | None:
+        """The written form of a chat form with Jakarta affixes, when it is a corpus word."""
+        forms = [word]
+        if word.endswith(COLLOQUIAL_SUFFIX) and len(word) > len(COLLOQUIAL_SUFFIX) + 3:
+            forms.append(word[: -len(COLLOQUIAL_SUFFIX)])
+        for form in list(forms):
+            for prefix, first_letters in COLLOQUIAL_PREFIXES:
+                if form.startswith(prefix) and len(form) > len(prefix) + 2:
+                    forms.extend(letter + form[len(prefix) :] for letter in first_letters)
+        return next((form for form in forms[1:] if self._is_corpus_word(form)), None)
+
+    def _dropped_h(self, word: str) -> str | None:
+        """The corpus word chat wrote without its h ("taun", "liat"), for words no typo explains."""
+        if len(word) > MAX_DROPPED_H:
+            return None
+        return next((form for form in (word[:i] + "h" + word[i:] for i in range(1, len(word) + 1)) if form in self._frequencies), None)
+
+    def _unvowelled(self, word: str) -> str | None:
+        """The most used corpus word that chat would write as `word` when it has no vowels ("dtg")."""
+        if _VOWELS.search(word):
+            return None
+        if self._skeletons is None:
+            self._skeletons = defaultdict(list)
+            for w in sorted(self._choices, key=lambda w: -self._frequencies[w]):
+                self._skeletons[skeleton(w)].append(w)
+        found = self._skeletons.get(word)
+        return found[0] if found else None
 
     def _nearest(self, word: str) -> str | None:
         limit = max_edits(word)

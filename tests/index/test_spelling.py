@@ -69,3 +69,40 @@ def test_the_retriever_reads_past_typos(retriever):
     right = retriever.search("bpjs ketenagakerjaan klaim jaminan hari tua", k=3)
     assert [h.passage.id for h in typo.hits] == [h.passage.id for h in right.hits]
     assert typo.confidence == pytest.approx(right.confidence)
+
+
+@pytest.fixture
+def chat_speller() -> Speller:
+    return Speller.from_texts(
+        [
+            "peserta harus datang ke kantor cabang untuk mengaktifkan kembali kartu",
+            "daftar dan bayar iuran setiap tahun; saldo dapat dicairkan",
+            "iuran yang menunggak ditanggung perusahaan; lihat status di aplikasi; cek saldo",
+            "tulis nama lengkap; catat nomor peserta; lebih dari satu",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("chat", "written"),
+    [
+        ("ngaktifin", "aktif"),  # nge-/ng- ... -in: Jakarta affixes around a corpus word
+        ("daftarin", "daftar"),
+        ("bayarin", "bayar"),
+        ("nyatat", "catat"),  # ny- stands for a c the nasal replaced
+        ("nanggung", "tanggung"),  # n- for t
+        ("nulis", "tulis"),
+        ("ngebayar", "bayar"),
+        ("taun", "tahun"),  # a dropped h
+        ("lebi", "lebih"),
+        ("dtg", "datang"),  # no vowels, "ng" written "g"
+        ("hrs", "harus"),
+    ],
+)
+def test_chat_forms_are_read_as_the_written_word(chat_speller, chat, written):
+    assert chat_speller.correction(chat) == written
+
+
+def test_a_typo_is_preferred_to_a_dropped_h():
+    speller = Speller.from_texts(["jaminan hari tua", "tahu"])
+    assert speller.correction("tau") == "tua"
