@@ -85,7 +85,9 @@ class DurableApplication(Application):
     async def process_update(self, update: object) -> None:
         await super().process_update(update)  # handler errors are reported there, not raised
         if is_durable(update) and isinstance(self.update_queue, DurableQueue):
-            await asyncio.to_thread(self.update_queue.store.finish, update.update_id)
+            # At once, on the event loop (one short write): behind the searches waiting for a
+            # worker thread it could wait seconds, and a process killed meanwhile answers twice.
+            self.update_queue.store.finish(update.update_id)
 
 
 def updates_request(inner: BaseRequest | None = None) -> BaseRequest:

@@ -1,6 +1,9 @@
-"""Run the Bot API emulator and the real bot as child processes on loopback, and talk as users.
+"""The tests' one Telegram harness: the bot's identity, builders of what Telegram sends, one check
+of Telegram HTML, and the Bot API emulator and the real bot as child processes on loopback.
 
-The one harness of the process tests (`tests/e2e/`) and the bot benchmark (`bench/bot_load.py`).
+Handler tests (`tests/bot/`, over `tests.bot.offline`'s in-process Bot API), the process tests
+(`tests/e2e/`) and the bot benchmark (`bench/bot_load.py`) all build users, chats, messages and
+updates here, so each sees the same bot (`BOT`, the identity the emulator's getMe gives).
 The emulator is `tests/e2e/emulator.js`: telegram-test-api with the mends python-telegram-bot
 needs. Bots in webhook mode get their updates from `Telegram` (as Telegram delivers them: POSTed
 with the secret token, retried until answered 200), through a `LoadBalancer` when there are
@@ -10,10 +13,14 @@ several replicas.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
+import html
 import itertools
+import json
 import logging
 import os
+import re
 import secrets
 import selectors
 import shutil
@@ -35,12 +42,192 @@ REPO = Path(__file__).resolve().parent.parent
 E2E_DIR = REPO / "tests" / "e2e"
 EMULATOR_SCRIPT = E2E_DIR / "emulator.js"
 EMULATOR_PACKAGE = E2E_DIR / "node_modules" / "telegram-test-api" / "package.json"
-EMULATOR_BOT_ID = 666  # the id emulator.js gives the bot in getMe
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 class HarnessError(RuntimeError):
     """A child process did not start, died, or the emulator did not answer as expected."""
+
+
+# -- What Telegram sends: the bot, users, chats, messages, updates ------------------------------
+
+# The bot as getMe describes it: what emulator.js answers, and what the in-process fake answers.
+BOT: dict[str, Any] = {
+    "id": 666,
+    "is_bot": True,
+    "first_name": "Tanya BPJS",
+    "username": "TanyaBpjsTestBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+SUPERGROUP_IDS_BELOW = -10**12  # Telegram's supergroup ids are -100xxxxxxxxxx; basic groups' are small
+# Update ids start from the clock, so they differ from run to run (a bot's inbox remembers ids for a day).
+_update_ids = itertools.count(int(time.time()) % 1_000_000 * 1000)
+_message_ids = itertools.count(1)
+_query_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class User:
+    """A Telegram user; their private chat with the bot has the user's id."""
+
+    id: int
+    first_name: str = "Budi"
+    language_code: str = "id"
+
+    def as_from(self) -> dict[str, Any]:
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+
+    def as_chat(self) -> dict[str, Any]:
+        return {"id": self.id, "type": "private", "first_name": self.first_name}
+
+
+def group_chat(chat_id: int, title: str = "Serikat Pekerja") -> dict[str, Any]:
+    """A group chat (ids are negative; a supergroup's, -100..., are below `SUPERGROUP_IDS_BELOW`)."""
+    return {"id": chat_id, "type": "supergroup" if chat_id <= SUPERGROUP_IDS_BELOW else "group", "title": title}
+
+
+GROUP = group_chat(-1001234567890)
+DEFAULT_USER = User(1001)
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    """The entities Telegram marks in a user's text: a leading /command and @mentions (UTF-16 offsets)."""
+
+    def units(piece: str) -> int:
+        return len(piece.encode("utf-16-le")) // 2
+
+    found = []
+    command = text.split()[0] if text.startswith("/") else ""  # "/tanya@Bot" is one command, no mention
+    if command:
+        found.append({"type": "bot_command", "offset": 0, "length": units(command)})
+    for match in re.finditer(r"@\w+", text[len(command) :]):
+        start = len(command) + match.start()
+        found.append({"type": "mention", "offset": units(text[:start]), "length": units(match.group())})
+    return found
+
+
+def message(
+    text: str | None = None,
+    *,
+    user: User = DEFAULT_USER,
+    chat: dict[str, Any] | None = None,
+    reply_to_bot: bool = False,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A message from `user` in `chat` (default: their private chat) as Telegram sends it: a leading
+    /command and @mentions get their entities; `reply_to_bot` makes it a reply to the bot's message."""
+    chat = chat or user.as_chat()
+    data: dict[str, Any] = {"message_id": next(_message_ids), "date": int(time.time()), "chat": chat, "from": user.as_from(), **extra}
+    if text is not None:
+        data["text"] = text
+        if entities := _entities(text):
+            data["entities"] = entities
+    if reply_to_bot:
+        data["reply_to_message"] = bot_message(chat, message_id=7, text="jawaban sebelumnya")
+    return data
+
+
+def bot_message(
+    chat: dict[str, Any], *, message_id: int = 900, text: str = "jawaban", date: int | None = None, reply_markup: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A message the bot sent to `chat`, as Telegram shows it in replies and button presses."""
+    data: dict[str, Any] = {"message_id": message_id, "date": date or int(time.time()), "chat": chat, "from": BOT, "text": text}
+    if reply_markup:
+        data["reply_markup"] = reply_markup
+    return data
+
+
+def callback_query(user: User, on: dict[str, Any], data: str) -> dict[str, Any]:
+    """`user` presses the button carrying `data` under the bot's message `on`."""
+    return {"id": str(next(_query_ids)), "from": user.as_from(), "chat_instance": str(on["chat"]["id"]), "data": data, "message": on}
+
+
+def inline_query(user: User, query: str) -> dict[str, Any]:
+    """`user` types `@<bot> query` in any chat."""
+    return {"id": str(next(_query_ids)), "from": user.as_from(), "query": query, "offset": ""}
+
+
+def update(**content: Any) -> dict[str, Any]:
+    """An update with a fresh id: `update(message=...)`, `update(callback_query=...)`, ..."""
+    return {"update_id": next(_update_ids), **content}
+
+
+# -- Checks of what the bot sends ----------------------------------------------------------------
+
+
+def buttons(sent: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inline keyboard buttons of a message or of sendMessage parameters (markup as JSON or dict)."""
+    markup = sent.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def callback_data(sent: dict[str, Any]) -> dict[str, str]:
+    """The message's callback buttons, text -> callback data."""
+    return {b["text"]: b["callback_data"] for b in buttons(sent) if "callback_data" in b}
+
+
+# Telegram HTML (core.telegram.org/bots/api#html-style): each tag, the attributes it may carry.
+TELEGRAM_HTML_TAGS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "pre"), frozenset()),
+    "span": frozenset({"class"}),  # only class="tg-spoiler"
+    "a": frozenset({"href"}),
+    "code": frozenset({"class"}),  # class="language-..." in <pre>
+    "blockquote": frozenset({"expandable"}),
+    "tg-emoji": frozenset({"emoji-id"}),
+}
+_TAG = re.compile(r"<(/?)([a-z-]+)((?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*)\s*>")
+_ATTRIBUTE = re.compile(r"([a-z-]+)(?:=\"([^\"<>]*)\")?")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+def assert_telegram_html(text: str) -> str:
+    """Fail unless Telegram would parse `text` as HTML: known tags with their attributes, balanced,
+    every & an entity Telegram knows, no stray < or >. Returns the visible text."""
+    stack: list[str] = []
+    visible: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        visible.append(_checked_text(text[position : match.start()]))
+        closing, tag, attributes = match.groups()
+        assert tag in TELEGRAM_HTML_TAGS, f"tag <{tag}> is not Telegram HTML in {text!r}"
+        if closing:
+            assert not attributes.strip(), f"attributes on </{tag}> in {text!r}"
+            assert stack and stack[-1] == tag, f"unbalanced </{tag}> in {text!r}"
+            stack.pop()
+        else:
+            _check_attributes(tag, dict(_ATTRIBUTE.findall(attributes)), text)
+            stack.append(tag)
+        position = match.end()
+    visible.append(_checked_text(text[position:]))
+    assert not stack, f"unclosed tags {stack} in {text!r}"
+    return "".join(visible)
+
+
+def _check_attributes(tag: str, attributes: dict[str, str], text: str) -> None:
+    unknown = set(attributes) - TELEGRAM_HTML_TAGS[tag]
+    assert not unknown, f"<{tag}> cannot carry {sorted(unknown)} in {text!r}"
+    required = {"a": "href", "span": "class", "tg-emoji": "emoji-id"}.get(tag)
+    assert required is None or attributes.get(required), f"<{tag}> needs {required} in {text!r}"
+    if tag == "span":
+        assert attributes["class"] == "tg-spoiler", f'<span> needs class="tg-spoiler" in {text!r}'
+    if tag == "code" and "class" in attributes:
+        assert attributes["class"].startswith("language-"), f"<code class> names a language-... in {text!r}"
+    if tag == "blockquote" and "expandable" in attributes:
+        assert attributes["expandable"] == "", f"<blockquote expandable> takes no value in {text!r}"
+
+
+def _checked_text(piece: str) -> str:
+    """`piece` (text between tags) unescaped, after checking it has no stray < > or &."""
+    assert "<" not in piece and ">" not in piece, f"stray angle bracket in {piece!r}"
+    assert "&" not in _ENTITY.sub("", piece), f"unescaped & in {piece!r}"
+    return html.unescape(piece)
+
+
+# -- Child processes: the emulator and the bot ---------------------------------------------------
 
 
 def emulator_missing() -> str | None:
@@ -59,6 +246,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def revoked_token() -> str:
+    """A token the emulator's getMe answers 401 Unauthorized, as Telegram answers a revoked one."""
+    return "0:" + fake_token().split(":", 1)[1]
+
+
 def fake_token() -> str:
     """A token shaped like BotFather's, random so a test can search logs for it."""
     return f"{secrets.randbelow(9 * 10**9) + 10**9}:{secrets.token_urlsafe(26)[:35]}"
@@ -72,17 +264,17 @@ def _die_with_parent() -> None:
         pass
 
 
-def _stop_group(process: subprocess.Popen, grace: float) -> int | None:
-    """SIGTERM the process group, wait `grace` seconds, then SIGKILL it; returns the exit code."""
+def _stop_group(process: subprocess.Popen, grace: float, signum: int = signal.SIGTERM) -> int | None:
+    """Send `signum` to the process group, wait `grace` seconds, then SIGKILL it; returns the exit code."""
     if process.poll() is None:
         try:
-            os.killpg(process.pid, signal.SIGTERM)
+            os.killpg(process.pid, signum)
         except ProcessLookupError:
             pass
         try:
             process.wait(grace)
         except subprocess.TimeoutExpired:
-            logger.warning("pid %d ignored SIGTERM for %.0f s; killing it", process.pid, grace)
+            logger.warning("pid %d ignored signal %d for %.0f s; killing it", process.pid, signum, grace)
     try:
         os.killpg(process.pid, signal.SIGKILL)  # also reaps anything the child left behind
     except ProcessLookupError:
@@ -160,8 +352,8 @@ class BotProcess:
     def start(cls, env: Mapping[str, str], log_path: Path, cwd: Path) -> BotProcess:
         """Start `python -m bot run` in `cwd` (away from the checkout's `.env`) with `env` added.
 
-        Telegram and webhook variables of the calling shell are dropped, so the bot can only
-        reach the emulator, by long polling.
+        Telegram and webhook variables of the calling shell are dropped, so the bot reaches only
+        the Bot API `env` names, and polls it unless `env` sets WEBHOOK_URL.
         """
         child_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
         child_env.update({"PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)})
@@ -186,31 +378,28 @@ class BotProcess:
         """Everything the bot wrote to stdout and stderr so far."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def stop(self, grace: float = 10.0) -> int | None:
-        """SIGTERM the bot (PTB shuts down cleanly on it), SIGKILL after `grace` seconds."""
-        code = _stop_group(self.process, grace)
+    async def wait_healthy(self, port: int, timeout: float = 90.0) -> None:
+        """Wait until the bot's webhook server on `port` answers GET /healthz with 200."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        async with httpx.AsyncClient(trust_env=False) as http:
+            while loop.time() < deadline:
+                if not self.alive():
+                    raise HarnessError(f"the bot exited:\n{self.log()[-3000:]}")
+                try:
+                    if (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise HarnessError(f"the webhook server on port {port} never became healthy:\n{self.log()[-3000:]}")
+
+    def stop(self, grace: float = 10.0, signum: int = signal.SIGTERM) -> int | None:
+        """Stop the bot with `signum` (PTB shuts down cleanly on SIGTERM and SIGINT), SIGKILL after
+        `grace` seconds; returns its exit code."""
+        code = _stop_group(self.process, grace, signum)
         self._log.close()
         return code
-
-
-@dataclass(frozen=True)
-class User:
-    """A Telegram user in a private chat with the bot (chat id = user id)."""
-
-    id: int
-    first_name: str = "Pengguna"
-    language_code: str = "id"
-
-    def as_from(self) -> dict[str, Any]:
-        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
-
-    def as_chat(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "private", "first_name": self.first_name}
-
-
-def group_chat(chat_id: int, title: str = "Grup Pekerja") -> dict[str, Any]:
-    """A group chat for `EmulatorClient.send_text(..., chat=...)`; group ids are negative."""
-    return {"id": chat_id, "type": "group", "title": title}
 
 
 class EmulatorClient:
@@ -234,16 +423,10 @@ class EmulatorClient:
             raise HarnessError(f"emulator {route} failed: {data}")
         return data.get("result")
 
-    async def _send(self, user: User, content: dict[str, Any], chat: dict[str, Any] | None) -> None:
-        message = {"botToken": self.token, "from": user.as_from(), "chat": chat or user.as_chat(), "date": int(time.time())}
-        await self._post("sendMessage", {**message, **content})
-
     async def send_text(self, user: User, text: str, chat: dict[str, Any] | None = None) -> None:
         """The user types `text` to the bot (a leading "/word" is a command); `chat` defaults to theirs."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            content["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
-        await self._send(user, content, chat)
+        # The emulator numbers the message itself and stores the rest as given.
+        await self._post("sendMessage", {"botToken": self.token, **message(text, user=user, chat=chat)})
 
     async def send_sticker(self, user: User, chat: dict[str, Any] | None = None) -> None:
         """The user sends a sticker (no text at all)."""
@@ -257,23 +440,16 @@ class EmulatorClient:
             "is_video": False,
             "emoji": "👍",
         }
-        await self._send(user, {"sticker": sticker}, chat)
+        await self._post("sendMessage", {"botToken": self.token, **message(user=user, chat=chat, sticker=sticker)})
 
-    async def press(self, user: User, bot_message: dict[str, Any], data: str) -> None:
-        """The user presses the inline button with callback `data` under one of the bot's messages."""
-        stored = bot_message["message"]
+    async def press(self, user: User, sent: dict[str, Any], data: str) -> None:
+        """The user presses the inline button with callback `data` under `sent`, a stored bot message."""
+        stored = sent["message"]
         chat_id = int(stored["chat_id"])
-        message = {
-            "message_id": bot_message["messageId"],
-            "date": bot_message["time"] // 1000,
-            "chat": user.as_chat() if chat_id == user.id else group_chat(chat_id),
-            "from": {"id": EMULATOR_BOT_ID, "is_bot": True, "first_name": "Tanya BPJS"},
-            "text": stored.get("text", ""),
-        }
-        if stored.get("reply_markup"):
-            message["reply_markup"] = stored["reply_markup"]
-        callback = {"botToken": self.token, "from": user.as_from(), "message": message, "data": data}
-        await self._post("sendCallback", callback)
+        chat = user.as_chat() if chat_id == user.id else group_chat(chat_id)
+        on = bot_message(chat, message_id=sent["messageId"], text=stored.get("text", ""), date=sent["time"] // 1000, reply_markup=stored.get("reply_markup"))
+        # The emulator gives the query its own id and chat_instance.
+        await self._post("sendCallback", {"botToken": self.token, **callback_query(user, on, data)})
 
     async def wait_bot_messages(
         self, chat_id: int | None = None, after_update_id: int = 0, timeout: float = 10.0
@@ -361,8 +537,6 @@ class Telegram:
     def __init__(self, url: str, secret: str, patience: float = 60.0) -> None:
         self.url, self.secret, self.patience = url, secret, patience
         self.retries = 0  # deliveries that failed and were sent again
-        self._update_ids = itertools.count(int(time.time()) % 1_000_000 * 1000)
-        self._message_ids = itertools.count(1)
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0), trust_env=False, limits=httpx.Limits(max_keepalive_connections=0))
 
     async def aclose(self) -> None:
@@ -385,13 +559,4 @@ class Telegram:
 
     async def send_text(self, user: User, text: str, chat: dict[str, Any] | None = None) -> None:
         """The user types `text` to the bot (as `EmulatorClient.send_text`, but through the webhook)."""
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat or user.as_chat(),
-            "from": user.as_from(),
-            "text": text,
-        }
-        if text.startswith("/"):
-            message["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
-        await self.deliver({"update_id": next(self._update_ids), "message": message})
+        await self.deliver(update(message=message(text, user=user, chat=chat)))

@@ -69,7 +69,9 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     logger.debug("question %s text: %s", question_id, mask_personal_data(answer.question[:200]))
     sent = await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
     if sent is not None and turn is not None:  # a reply to this answer (in a group) carries its topic
-        await asyncio.to_thread(svc.context.put, ("message", sent.chat_id, sent.message_id), turn)
+        # Directly (one quick write), so that nothing waits between the reply and the update
+        # being marked handled (bot/durable.py): a kill in between would answer it twice.
+        svc.context.put(("message", sent.chat_id, sent.message_id), turn)
 
 
 def _answer_in_context(

@@ -1,11 +1,12 @@
-"""A Bot API that never leaves the process, and builders of real Telegram updates for tests."""
+"""A Bot API that never leaves the process, and a harness that sends real updates through the bot.
+
+The bot, users, chats and updates are `tests.harness`'s, the same the process tests use.
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
-import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,17 +14,9 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from tests.harness import BOT, GROUP, User, bot_message, callback_query, group_chat, inline_query, message, update
+
 TOKEN = "123456789:AAH-test-token-not-real-0123456789abcd"
-BOT = {
-    "id": 123456789,
-    "is_bot": True,
-    "first_name": "Tanya BPJS",
-    "username": "TanyaBpjsBot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": True,
-}
-GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Serikat Pekerja"}
 
 
 @dataclass
@@ -60,8 +53,8 @@ class RecordingRequest(BaseRequest):
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params.get("chat_id", 1))
-        chat = {"id": chat_id, "type": "private", "first_name": "X"} if chat_id > 0 else dict(GROUP, id=chat_id)
-        return {"message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": BOT, "text": params.get("text", "")}
+        chat = User(chat_id).as_chat() if chat_id > 0 else group_chat(chat_id)
+        return bot_message(chat, message_id=next(self._ids), text=params.get("text", ""))
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **_: Any) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
@@ -87,49 +80,9 @@ class RecordingRequest(BaseRequest):
         return [c.params for c in self.calls if c.method == method]
 
 
-_update_ids = itertools.count(1)
-_message_ids = itertools.count(1)
-
-
-def user(user_id: int = 1001, language: str = "id") -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": "Budi", "language_code": language}
-
-
-def message(
-    text: str | None = None,
-    *,
-    chat: str = "private",
-    user_id: int = 1001,
-    language: str = "id",
-    reply_to_bot: bool = False,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A message dict as Telegram sends it; commands and @mentions get their entities."""
-    chat_data = {"id": user_id, "type": "private", "first_name": "Budi"} if chat == "private" else GROUP
-    data: dict[str, Any] = {
-        "message_id": next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat_data,
-        "from": user(user_id, language),
-        **extra,
-    }
-    if text is not None:
-        data["text"] = text
-        entities = []
-        if text.startswith("/"):
-            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
-        for match in re.finditer(r"@\w+", text):
-            entities.append({"type": "mention", "offset": match.start(), "length": len(match.group())})
-        if entities:
-            data["entities"] = entities
-    if reply_to_bot:
-        data["reply_to_message"] = {"message_id": 7, "date": int(time.time()), "chat": chat_data, "from": BOT, "text": "jawaban sebelumnya"}
-    return data
-
-
-def bot_message(chat: str = "private", user_id: int = 1001) -> dict[str, Any]:
-    chat_data = {"id": user_id, "type": "private", "first_name": "Budi"} if chat == "private" else GROUP
-    return {"message_id": 900, "date": int(time.time()), "chat": chat_data, "from": BOT, "text": "jawaban"}
+def _chat(chat: str, user: User) -> dict[str, Any]:
+    """The handler tests' shorthand: "private" is the user's own chat, "group" is `GROUP`."""
+    return GROUP if chat == "group" else user.as_chat()
 
 
 @dataclass
@@ -140,14 +93,17 @@ class Harness:
     request: RecordingRequest
 
     async def process(self, data: dict[str, Any]) -> list[Call]:
-        """Run one update through the application; returns the Bot API calls it made."""
+        """Run one update (`{"message": ...}`, ...) through the application; returns the Bot API calls it made."""
         start = len(self.request.calls)
-        update = Update.de_json({"update_id": next(_update_ids), **data}, self.app.bot)
-        await self.app.process_update(update)
+        await self.app.process_update(Update.de_json(update(**data), self.app.bot))
         return self.request.calls[start:]
 
-    async def text(self, text: str, **kwargs: Any) -> list[Call]:
-        return await self.process({"message": message(text, **kwargs)})
+    async def text(
+        self, text: str, *, chat: str = "private", user_id: int = 1001, language: str = "id", reply_to_bot: bool = False
+    ) -> list[Call]:
+        """`user_id` types `text` in their private chat or in `GROUP` (optionally replying to the bot)."""
+        user = User(user_id, language_code=language)
+        return await self.process({"message": message(text, user=user, chat=_chat(chat, user), reply_to_bot=reply_to_bot)})
 
     def seal(self, data: str, *, chat: str = "private", user_id: int = 1001) -> str:
         """`data` sealed as the bot seals buttons it sends to this chat and user."""
@@ -158,109 +114,13 @@ class Harness:
         """Press a button carrying `data` (as sent, or first sealed for this chat and user with `seal`)."""
         if seal:
             data = self.seal(data, chat=chat, user_id=user_id)
-        query = {"id": str(next(_update_ids)), "from": user(user_id, language), "chat_instance": "42", "data": data, "message": bot_message(chat, user_id)}
-        return await self.process({"callback_query": query})
+        user = User(user_id, language_code=language)
+        return await self.process({"callback_query": callback_query(user, bot_message(_chat(chat, user)), data)})
 
     async def inline(self, query: str, *, language: str = "id") -> list[Call]:
-        return await self.process({"inline_query": {"id": str(next(_update_ids)), "from": user(language=language), "query": query, "offset": ""}})
+        return await self.process({"inline_query": inline_query(User(1001, language_code=language), query)})
 
 
 def sends(calls: list[Call]) -> list[dict[str, Any]]:
     """The sendMessage parameters among `calls`."""
     return [c.params for c in calls if c.method == "sendMessage"]
-
-
-def buttons(params: dict[str, Any]) -> list[dict[str, Any]]:
-    """All inline keyboard buttons of a sent message."""
-    markup = params.get("reply_markup") or {}
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    return [b for row in markup.get("inline_keyboard", []) for b in row]
-
-
-_TAG = re.compile(r"<(/?)([a-z-]+)((?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*)\s*>")
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote", "tg-spoiler"}
-
-
-def assert_telegram_html(text: str) -> None:
-    """Fail unless `text` is well-formed Telegram HTML: known tags, balanced, every & an entity, no stray < or >."""
-    stack: list[str] = []
-    position = 0
-    for match in _TAG.finditer(text):
-        _check_text(text[position : match.start()])
-        closing, tag = match.group(1), match.group(2)
-        assert tag in ALLOWED_TAGS, f"tag <{tag}> not allowed"
-        if closing:
-            assert stack and stack[-1] == tag, f"unbalanced </{tag}> in {text!r}"
-            stack.pop()
-        else:
-            stack.append(tag)
-        position = match.end()
-    _check_text(text[position:])
-    assert not stack, f"unclosed tags {stack}"
-
-
-def _check_text(piece: str) -> None:
-    assert "<" not in piece and ">" not in piece, f"stray angle bracket in {piece!r}"
-    stripped = _ENTITY.sub("", piece)
-    assert "&" not in stripped, f"unescaped & in {piece!r}"
-
-
-def _form_or_json(raw: bytes) -> dict[str, Any]:
-    """A Bot API request body (PTB posts url-encoded forms of JSON-encoded values)."""
-    from urllib.parse import parse_qsl
-
-    if raw.startswith(b"{"):
-        return json.loads(raw)
-    return dict(parse_qsl(raw.decode("utf-8")))
-
-
-class FakeBotApi:
-    """A Bot API over HTTP on loopback, for tests that run the real `python -m bot run` process."""
-
-    def __init__(self, status: int = 200) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        api = self
-        self.calls: list[Call] = []
-        self._ids = itertools.count(5000)
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                params = _form_or_json(raw)
-                method = self.path.rsplit("/", 1)[-1]
-                api.calls.append(Call(method, params))
-                if status != 200:
-                    body = {"ok": False, "error_code": status, "description": "Unauthorized"}
-                elif method == "getMe":
-                    body = {"ok": True, "result": BOT}
-                elif method == "sendMessage":
-                    chat = {"id": int(params.get("chat_id", 1)), "type": "private", "first_name": "X"}
-                    result = {"message_id": next(api._ids), "date": int(time.time()), "chat": chat, "from": BOT, "text": params.get("text", "")}
-                    body = {"ok": True, "result": result}
-                else:
-                    body = {"ok": True, "result": True}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_port}/bot"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def methods(self) -> list[str]:
-        return [c.method for c in self.calls]
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -9,7 +9,8 @@ import pytest
 
 from bot.conversation import Turn, named_program, resolve
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
-from tests.bot.offline import buttons, sends
+from tests.bot.offline import sends
+from tests.harness import buttons
 
 DIALOGUES = Path(__file__).resolve().parents[1] / "data" / "dialogues.tsv"
 

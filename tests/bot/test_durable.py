@@ -9,7 +9,8 @@ from telegram import Update
 
 from bot.durable import DurableQueue, ReadableUpdates
 from bot.store import Store
-from tests.bot.offline import RecordingRequest, message, sends
+from tests.bot.offline import RecordingRequest, sends
+from tests.harness import message
 
 
 def _update(update_id: int, text: str = "apa itu JKP?", bot=None) -> Update:

@@ -12,7 +12,8 @@ from telegram.constants import ParseMode
 from bot.reply import MAX_VISIBLE, visible_text
 from bot.texts import t
 from tests.bot.conftest import ADMIN_ID
-from tests.bot.offline import BOT, GROUP, assert_telegram_html, buttons, message, sends
+from tests.bot.offline import sends
+from tests.harness import BOT, GROUP, assert_telegram_html, buttons, message
 
 # PTB itself warns about the int form of RetryAfter.retry_after when one is built.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
@@ -132,11 +133,11 @@ async def test_group_chatter_gets_silence(harness):
 
 async def test_group_non_text_gets_silence(harness):
     photo = [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]
-    assert await harness.process({"message": message(None, chat="group", photo=photo)}) == []
+    assert await harness.process({"message": message(None, chat=GROUP, photo=photo)}) == []
 
 
 async def test_group_tanya_with_question_answers_quoting_the_message(harness):
-    calls = await harness.text("/tanya@TanyaBpjsBot berapa iuran JHT?", chat="group")
+    calls = await harness.text(f"/tanya@{BOT['username']} berapa iuran JHT?", chat="group")
     sent = only_send(calls)
     assert sent["chat_id"] == GROUP["id"]
     assert "5,7% dari upah" in sent["text"]
@@ -150,14 +151,14 @@ async def test_group_tanya_alone_gets_usage_hint(harness):
 
 
 async def test_group_mention_is_answered_without_the_mention(harness):
-    sent = only_send(await harness.text("@TanyaBpjsBot iuran JKN pekerja berapa?", chat="group"))
+    sent = only_send(await harness.text(f"@{BOT['username']} iuran JKN pekerja berapa?", chat="group"))
     assert sent["text"].startswith("<blockquote><b>Iuran Jaminan Kesehatan Nasional (JKN)")  # the same compact form
-    assert "4% dibayar pemberi kerja" in sent["text"] and "@TanyaBpjsBot" not in sent["text"]
+    assert "4% dibayar pemberi kerja" in sent["text"] and f"@{BOT['username']}" not in sent["text"]
     assert sent["reply_parameters"]["message_id"] > 0
 
 
 async def test_group_mention_alone_gets_usage_hint(harness):
-    assert "Tulis pertanyaan Anda" in only_send(await harness.text("@TanyaBpjsBot", chat="group"))["text"]
+    assert "Tulis pertanyaan Anda" in only_send(await harness.text(f"@{BOT['username']}", chat="group"))["text"]
 
 
 async def test_mention_of_someone_else_is_ignored(harness):
@@ -332,7 +333,7 @@ async def test_start_help_topik_tentang(harness):
     start = only_send(await harness.text("/start"))["text"]
     assert "apa itu JKP?" in start and "berapa iuran JHT?" in start
     help_text = only_send(await harness.text("/help"))["text"]
-    assert "@TanyaBpjsBot" in help_text and "/tanya" in help_text
+    assert f"@{BOT['username']}" in help_text and "/tanya" in help_text
     topics = only_send(await harness.text("/topik"))
     assert len(buttons(topics)) == 3
     about = only_send(await harness.text("/tentang"))["text"]

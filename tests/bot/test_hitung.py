@@ -27,7 +27,8 @@ from bot.hitung import Request, answer, compute, numeric_request, render
 from bot.settings import Settings
 from index.hitung import HitungError, load_rates
 from tests.bot.conftest import ADMIN_ID
-from tests.bot.offline import TOKEN, Harness, RecordingRequest, assert_telegram_html, buttons, sends
+from tests.bot.offline import TOKEN, Harness, RecordingRequest, sends
+from tests.harness import assert_telegram_html, buttons
 
 REAL_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 DAY = dt.date(2026, 12, 1)

@@ -19,7 +19,7 @@ from bot.reply import (
     visible_text,
 )
 from index.types import Hit, Passage, SearchResult
-from tests.bot.offline import assert_telegram_html
+from tests.harness import assert_telegram_html
 
 TEXT = (
     "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan bagi pekerja yang terkena PHK. "

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.web import SECRET_HEADER, register_webhook, web_app
-from tests.bot.offline import message
+from tests.harness import message
 
 SECRET = "s3cret-token"
 URL = "https://bot.example.org/tg/hook"

@@ -4,7 +4,8 @@
 // Starts telegram-test-api 4.2.1 on 127.0.0.1 and mends, from here and without editing
 // node_modules, the places where it differs from the Bot API in ways python-telegram-bot v22
 // rejects or that make a benchmark meaningless:
-//   1. getMe gains `is_bot` (PTB's User requires it).
+//   1. getMe gains `is_bot` (PTB's User requires it), and answers a token of bot id 0 ("0:...")
+//      with 401 Unauthorized, as Telegram answers a revoked token.
 //   2. The Message that sendMessage returns has its `date` in seconds, not milliseconds.
 //   3. Callback queries gain `chat_instance` (PTB's CallbackQuery requires it).
 //   4. editMessageText / editMessageReplyMarkup return the edited Message, and deleteMessage /
@@ -37,6 +38,7 @@ const HOST = '127.0.0.1';
 const BOT_ID = 666;
 const BOT_USERNAME = 'TanyaBpjsTestBot';
 const MAX_POLL_SECONDS = 50;
+const REVOKED_TOKEN_PREFIX = '0:'; // getMe answers such a token 401, as Telegram answers a revoked one
 const NOOP_METHODS = [
   'sendChatAction',
   'setMyCommands',
@@ -92,7 +94,11 @@ function findBotMessage(server, body) {
 
 // Mends 1: getMe describes a bot.
 function getMe(app) {
-  handle(app, '/bot:token/getMe', (_req, res) => {
+  handle(app, '/bot:token/getMe', (req, res) => {
+    if (req.params.token.startsWith(REVOKED_TOKEN_PREFIX)) {
+      res.status(401).json({ ok: false, error_code: 401, description: 'Unauthorized' });
+      return;
+    }
     res.sendResult({
       ok: true,
       result: {

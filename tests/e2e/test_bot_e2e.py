@@ -1,7 +1,8 @@
 """End to end: the real bot process (`python -m bot run`) against the Bot API emulator.
 
-One bot serves the whole module, long polling the emulator over loopback with a FakeEncoder
-index of `fixtures/corpus`; each test talks to it as its own user and checks what the bot sent.
+One bot serves the module, long polling the emulator over loopback with a FakeEncoder index of
+`fixtures/corpus`; each test talks to it as its own user and checks what the bot sent. One test
+starts a bot of its own, serving a webhook.
 """
 
 from __future__ import annotations
@@ -9,19 +10,22 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from bench._util import REPO
-from tests.harness import BotProcess, Emulator, EmulatorClient, User, group_chat
 from index.build import build_index
 from tests.fakes import FakeEncoder
+from tests.harness import (
+    REPO, BotProcess, Emulator, EmulatorClient, User, assert_telegram_html, callback_data, fake_token, free_port, group_chat,
+    message, revoked_token, update,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,18 +34,24 @@ JHT_RATE = "3,7% ditanggung pemberi kerja dan 2% dipotong dari upah pekerja"  # 
 JHT_SOURCE = "PP No. 46 Tahun 2015 tentang Penyelenggaraan Program Jaminan Hari Tua"
 JHT_URL = "https://www.bpjsketenagakerjaan.go.id/penerima-upah.html"
 REPLY_TIMEOUT = 30.0  # generous: the first reply also waits for the bot to start
-TELEGRAM_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
 
 
 @pytest.fixture(scope="module")
-def bot(emulator: Emulator, token: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A FakeEncoder index of the fixture corpus, built once for the module (read-only)."""
+    index = tmp_path_factory.mktemp("built") / "index"
+    build_index(CORPUS, index, encoder=FakeEncoder())
+    return index
+
+
+@pytest.fixture(scope="module")
+def bot(emulator: Emulator, token: str, index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     """The real bot, serving a FakeEncoder index of the fixture corpus; stopped after the module."""
     work = tmp_path_factory.mktemp("bot")
-    build_index(CORPUS, work / "index", encoder=FakeEncoder())
     env = {
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_BASE_URL": emulator.bot_api_base(),
-        "INDEX_DIR": str(work / "index"),
+        "INDEX_DIR": str(index_dir),
         "DATA_DIR": str(work / "data"),
         "LOG_LEVEL": "DEBUG",  # the most talkative level: the token must still never show
     }
@@ -77,42 +87,10 @@ async def next_callback_answer(client: EmulatorClient, before: int) -> dict[str,
     pytest.fail(f"the bot did not answer the button within {REPLY_TIMEOUT:.0f} s")
 
 
-class _TagChecker(HTMLParser):
-    """Collects problems Telegram's HTML parser would reject: unknown or unbalanced tags."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in TELEGRAM_HTML_TAGS:
-            self.problems.append(f"tag <{tag}> is not Telegram HTML")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.problems.append(f"unbalanced </{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def telegram_html(message: dict[str, Any]) -> str:
+def telegram_html(sent: dict[str, Any]) -> str:
     """The visible text of an HTML message, after checking Telegram would accept its markup."""
-    assert message["parse_mode"] == "HTML"
-    checker = _TagChecker()
-    checker.feed(message["text"])
-    checker.close()
-    assert not checker.problems and not checker.stack, (checker.problems, checker.stack, message["text"])
-    return "".join(checker.text)
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    """The message's inline buttons, text -> callback data."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
+    assert sent["parse_mode"] == "HTML"
+    return assert_telegram_html(sent["text"])
 
 
 async def test_start_greets(bot: BotProcess, client: EmulatorClient) -> None:
@@ -132,7 +110,7 @@ async def test_question_is_answered_with_a_sourced_quote(bot: BotProcess, client
     assert re.match(r"<blockquote><b>[^<]*3,7%[^<]*</b>", raw)  # the answer sentence first, in bold
     assert "📄 Iuran Jaminan Hari Tua (JHT) · per 30 Juni 2015" in text and f'href="{JHT_URL}"' in raw
     assert text.count("📄") == raw.count("<blockquote>")  # one source line a quote
-    assert {"Jawaban lain", "Sumber", "👍", "👎", "☎️ Hubungi petugas"} <= set(buttons(reply["message"]))
+    assert {"Jawaban lain", "Sumber", "👍", "👎", "☎️ Hubungi petugas"} <= set(callback_data(reply["message"]))
     assert len(await client.bot_messages(user.id)) == 1  # one question, one message
 
 
@@ -140,7 +118,7 @@ async def test_more_button_sends_other_quotes(bot: BotProcess, client: EmulatorC
     user = User(103)
     await client.send_text(user, "berapa iuran JHT?")
     first = await next_reply(client, bot, user.id)
-    await client.press(user, first, buttons(first["message"])["Jawaban lain"])
+    await client.press(user, first, callback_data(first["message"])["Jawaban lain"])
     second = await next_reply(client, bot, user.id, after=first["updateId"])
     text = telegram_html(second["message"])
     assert "Kutipan lain" in text and JHT_RATE not in text  # the next passages, not the first again
@@ -153,7 +131,7 @@ async def test_feedback_button_is_thanked_and_counted(bot: BotProcess, client: E
     await client.send_text(user, "apa manfaat JKP?")
     reply = await next_reply(client, bot, user.id)
     before = len(await client.callback_answers())
-    await client.press(user, reply, buttons(reply["message"])["👍"])
+    await client.press(user, reply, callback_data(reply["message"])["👍"])
     answer = await next_callback_answer(client, before)
     assert answer.get("text", "").startswith("Terima kasih")
     stats = _bot_stats(bot)
@@ -176,7 +154,7 @@ async def test_sources_button_details_the_document(bot: BotProcess, client: Emul
     user = User(105)
     await client.send_text(user, "berapa iuran JHT?")
     reply = await next_reply(client, bot, user.id)
-    await client.press(user, reply, buttons(reply["message"])["Sumber"])
+    await client.press(user, reply, callback_data(reply["message"])["Sumber"])
     details = await next_reply(client, bot, user.id, after=reply["updateId"])
     text = telegram_html(details["message"])
     assert "Iuran Jaminan Hari Tua (JHT)" in text and JHT_SOURCE in text and "JHT" in text
@@ -189,7 +167,7 @@ async def test_out_of_scope_question_offers_topics(bot: BotProcess, client: Emul
     text = telegram_html(refusal["message"])
     assert "<blockquote>" not in refusal["message"]["text"]  # nothing quoted when nothing fits
     assert "Maaf" in text
-    topics = buttons(refusal["message"])
+    topics = callback_data(refusal["message"])
     assert "Jaminan Kehilangan Pekerjaan" in topics
     await client.press(user, refusal, topics["Jaminan Kehilangan Pekerjaan"])
     answer = await next_reply(client, bot, user.id, after=refusal["updateId"])
@@ -227,6 +205,59 @@ async def test_odd_input_leaves_the_bot_running(bot: BotProcess, client: Emulato
     await client.send_text(user, "apa manfaat JKP?")
     assert "pelatihan kerja" in telegram_html((await next_reply(client, bot, user.id, after))["message"])
     assert bot.alive()
+
+
+async def test_webhook_server_checks_the_secret_token_header(emulator: Emulator, index_dir: Path, tmp_path: Path) -> None:
+    token, port, secret = fake_token(), free_port(), "s3cret-Webhook_token"
+    env = {
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_BASE_URL": emulator.bot_api_base(),
+        "INDEX_DIR": str(index_dir),
+        "DATA_DIR": str(tmp_path / "data"),
+        "WEBHOOK_URL": "https://bot.example.org/tanya-hook",
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_PORT": str(port),
+        "LOG_LEVEL": "DEBUG",  # the most verbose logs must not leak the token either
+    }
+    (tmp_path / "cwd").mkdir()
+    bot = BotProcess.start(env, tmp_path / "bot.log", cwd=tmp_path / "cwd")
+    client = EmulatorClient(emulator.url, token)
+    try:
+        await bot.wait_healthy(port)  # setWebhook comes before the server listens
+        registered = next((c for c in await client.webhook_calls() if c["method"] == "setWebhook"), None)
+        assert registered is not None, "the bot never registered its webhook"
+        assert registered["url"] == env["WEBHOOK_URL"] and registered["secret_token"] == secret
+        hook = f"http://127.0.0.1:{port}/tanya-hook"
+        question = update(message=message("apa itu JKP?", user=User(31337)))
+        async with httpx.AsyncClient(trust_env=False, timeout=10) as http:
+
+            async def post(secret_header: str | None) -> int:
+                headers = {} if secret_header is None else {"X-Telegram-Bot-Api-Secret-Token": secret_header}
+                return (await http.post(hook, json=question, headers=headers)).status_code
+
+            assert await post(None) == 403
+            assert await post("wrong-secret") == 403
+            assert await post(secret) == 200
+        answer = await next_reply(client, bot, 31337)
+        assert "<blockquote>" in answer["message"]["text"]
+        assert [str(m["message"]["chat_id"]) for m in await client.bot_messages()] == ["31337"]
+    finally:
+        await client.aclose()
+        code = bot.stop(grace=30.0, signum=signal.SIGINT)
+    log = bot.log()
+    assert token not in log and secret not in log
+    assert code == 0, log[-2000:]  # stopped cleanly by the signal
+
+
+def test_a_rejected_token_is_one_clear_line_without_the_token(emulator: Emulator, index_dir: Path, tmp_path: Path) -> None:
+    token = revoked_token()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": emulator.bot_api_base(),
+           "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO)}
+    env.pop("WEBHOOK_URL", None)
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stderr.strip().splitlines()[-1]
+    assert token not in done.stderr + done.stdout and "Traceback" not in done.stderr
 
 
 def test_stops_cleanly_and_never_logs_the_token(bot: BotProcess, token: str) -> None:

@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from tests.harness import Emulator, EmulatorClient, User
+from tests.harness import BOT, Emulator, EmulatorClient, User
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,8 @@ async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 async def test_ptb_round_trip(echo_bot: Application, client: EmulatorClient) -> None:
     user = User(4242)
-    assert echo_bot.bot.bot.is_bot and echo_bot.bot.username == "TanyaBpjsTestBot"
+    assert echo_bot.bot.bot.is_bot and echo_bot.bot.username == BOT["username"]
+    assert echo_bot.bot.bot.to_dict() == BOT  # the in-process fake answers getMe as the emulator does
 
     await client.send_text(user, "halo & selamat")
     [reply] = await client.wait_bot_messages(chat_id=user.id, timeout=10)
