@@ -401,6 +401,8 @@ async def _replicas(count: int, env: dict[str, str], work: Path, bots: list[BotP
                 "DATA_DIR": str(work / f"data-{i}"),
             }
             bots.append(BotProcess.start(replica_env, work / f"replica-{i}.log", cwd=work / "cwd"))
+        for bot, port in zip(bots, ports):
+            await bot.wait_healthy(port, timeout=300.0)  # the real model loads first
         balancer = await LoadBalancer(ports).start()
         telegram = Telegram(f"{balancer.url}/tg", secret, patience=60.0)
         try:

@@ -74,7 +74,8 @@ def _live_index(settings: Settings) -> LiveIndex:
 def _store(settings: Settings) -> Store:
     """The question store; an unreachable or newer database is a one-line error."""
     try:
-        return Store(settings.data_dir, settings.database)
+        # A connection for every thread that may use one: no update waits for the pool.
+        return Store(settings.data_dir, settings.database, pool_size=settings.concurrent_updates + 4)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 

@@ -40,7 +40,7 @@ INBOX_KEEP = timedelta(days=1)  # ids of handled updates are remembered this lon
 DATABASE_NAME = "bot.sqlite3"
 SALT_NAME = "user-id.salt"
 SALT_KEY = "user-id-salt"
-POOL_SIZE = 8  # PostgreSQL connections one replica keeps at most
+POOL_SIZE = 20  # PostgreSQL connections one replica keeps at most: its threads (CONCURRENT_UPDATES + 4)
 CONNECT_TIMEOUT = 10.0  # seconds to reach PostgreSQL at start before giving up
 MIGRATION_LOCK = 7_312_026  # PostgreSQL advisory lock id held while migrating
 
@@ -168,10 +168,10 @@ class PostgresDatabase:
         self._pool.close()
 
 
-def open_database(data_dir: Path, database_url: str | None = None) -> Database:
+def open_database(data_dir: Path, database_url: str | None = None, pool_size: int = POOL_SIZE) -> Database:
     """PostgreSQL when `database_url` is set, else the SQLite file under `data_dir`."""
     if database_url:
-        return PostgresDatabase(database_url)
+        return PostgresDatabase(database_url, pool_size)
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return SQLiteDatabase(data_dir / DATABASE_NAME)
 
@@ -227,8 +227,8 @@ def _now() -> str:
 class Store:
     """The bot's records in SQLite (a file under `data_dir`) or PostgreSQL (`database_url`); thread-safe."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
-        self.database = open_database(data_dir, database_url)
+    def __init__(self, data_dir: Path, database_url: str | None = None, pool_size: int = POOL_SIZE) -> None:
+        self.database = open_database(data_dir, database_url, pool_size)
         try:
             migrate(self.database)
             self._salt = self._load_salt(data_dir) if database_url else load_salt(data_dir / SALT_NAME)

@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.replicas]
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 SECRET = "replica-test-secret"
 USER_LIMIT = 4
+MAX_TWICE = 2  # replies in flight at the instant of the kill may go out twice (seen: 0 or 1 per kill)
 LEASE = 3.0  # seconds before a silent replica's updates are taken over
 ERROR_LINES = ("ERROR", "CRITICAL", "Traceback")
 
@@ -51,21 +52,6 @@ class Deployment:
     async def metrics(self, name: str) -> str:
         async with httpx.AsyncClient(trust_env=False) as http:
             return (await http.get(f"http://127.0.0.1:{self.ports[name]}/metrics")).text
-
-
-async def _healthy(port: int, bot: BotProcess, timeout: float = 90.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    async with httpx.AsyncClient(trust_env=False) as http:
-        while loop.time() < deadline:
-            assert bot.alive(), bot.log()[-3000:]
-            try:
-                if (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.3)
-    pytest.fail(f"replica on port {port} never became healthy:\n{bot.log()[-3000:]}")
 
 
 @pytest.fixture
@@ -95,7 +81,7 @@ async def deployment(emulator: Emulator, token: str, client: EmulatorClient, pos
     telegram = Telegram(f"{balancer.url}/tg", SECRET)
     try:
         for name, port in ports.items():
-            await _healthy(port, replicas[name])
+            await replicas[name].wait_healthy(port)
         yield Deployment(replicas, ports, telegram, client, postgres_url)
     finally:
         await telegram.aclose()
@@ -171,5 +157,7 @@ async def test_a_replica_killed_mid_load_loses_nothing_the_other_can_take(deploy
         f" by the other after its lease; {d.telegram.retries} deliveries were not acknowledged and sent again by"
         f" 'Telegram'; {lost} lost, {twice} answered twice"
     )
-    assert lost == 0 and twice == 0, counts
+    # At least once: nothing is lost; a reply the killed replica had sent but not yet marked handled
+    # (the last step, one write) goes out again from the other.
+    assert lost == 0 and twice <= MAX_TWICE, counts
     assert d.replicas["b"].alive() and _errors(d.replicas["b"]) == []
