@@ -14,6 +14,7 @@ superseded passage gets no answer sentence at all.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable
 from enum import Enum
@@ -91,6 +92,7 @@ _OLD_RULE = re.compile(
     re.I,
 )
 
+CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every question that finds them
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
 KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
 OLD_RULE_PENALTY = 0.6
@@ -139,6 +141,7 @@ def question_kind(text: str) -> Kind:
     return Kind.ANY
 
 
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
 def holds(kind: Kind, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact asked for (a regulation's number is no figure)."""
     pattern = _SIGNALS.get(kind)
@@ -152,7 +155,8 @@ _ROMAN_NUMERAL = re.compile(r"\b(I{1,3}|IV|V)\b")
 _LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")
 
 
-def answer_units(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def answer_units(text: str) -> tuple[tuple[int, int], ...]:
     """The sentences of `text`, with a line that introduces a list ("Syarat:") joined to its items."""
     spans = sentence_spans(text)
     units = []
@@ -165,7 +169,7 @@ def answer_units(text: str) -> list[tuple[int, int]]:
                 end = d
             b = end
         units.append((a, b))
-    return units
+    return tuple(units)
 
 
 def scored_sentences(
@@ -197,7 +201,7 @@ def scored_sentences(
             score += KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence):
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before
-        if kind is Kind.DEFINITION and tokenize(sentence)[:1] and tokenize(sentence)[0] in weights:
+        if kind is Kind.DEFINITION and _first_term(sentence) in weights:
             score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence):
             score -= OLD_RULE_PENALTY
@@ -209,7 +213,13 @@ def scored_sentences(
     return out
 
 
-def _terms_of(sentence: str) -> set[str]:
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def _first_term(sentence: str) -> str:
+    return next(iter(tokenize(sentence)), "")
+
+
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def _terms_of(sentence: str) -> frozenset[str]:
     """A sentence's terms, also as a question may write them: "5,7%" says "persen", "Kelas III" "3",
     "bekerja sama" "kerjasama"."""
     ws = words(sentence)
@@ -220,7 +230,7 @@ def _terms_of(sentence: str) -> set[str]:
     if "%" in sentence:
         terms.add("persen")
     terms.update(str(_ROMAN.index(n)) for n in _ROMAN_NUMERAL.findall(sentence))
-    return terms
+    return frozenset(terms)
 
 
 def answer_span(

@@ -224,25 +224,32 @@ class Retriever:
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             margin=margin,
-            program_mismatch=self._program_mismatch(found.text, passage),
+            program_mismatch=self._program_mismatch(self._asked(found.text), passage),
         )
 
-    def _program_mismatch(self, text: str, passage: Passage) -> bool:
+    def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The programs and the BPJS bodies a question names (read once per question, not per passage)."""
+        return frozenset(w for w in words(text) if w in self._programs), frozenset(_BODY.findall(text.lower()))
+
+    def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it
         names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's title names only the other."""
-        named = {w for w in words(text) if w in self._programs}
+        named, bodies = asked
         program = passage.program.lower()
         if named and program not in named and program in self._programs and program not in GENERAL_PROGRAMS:
             return True
-        asked, titled = set(_BODY.findall(text.lower())), set(_BODY.findall(passage.title.lower()))
-        return len(asked) == 1 and bool(titled) and not asked & titled
+        if len(bodies) != 1:
+            return False
+        titled = set(_BODY.findall(passage.title.lower()))
+        return bool(titled) and not bodies & titled
 
     def _asked_program_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
         """Passages of another program than the one asked lose `params.mismatch_rank_penalty`."""
         if params.mismatch_rank_penalty <= 0:
             return fused
         passages = self._stored.passages
-        other = np.fromiter((self._program_mismatch(found.text, passages[i]) for i in found.ids), bool, len(found.ids))
+        asked = self._asked(found.text)
+        other = np.fromiter((self._program_mismatch(asked, passages[i]) for i in found.ids), bool, len(found.ids))
         return np.where(other, np.maximum(fused - params.mismatch_rank_penalty, 0.0), fused) if other.any() else fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:

@@ -57,18 +57,18 @@ def test_program_mismatch_is_a_signal():
     retriever = _retriever([PMI, *OTHER])
     found = retriever.candidates("iuran jkn kelas 2 tanggal berapa")
     assert retriever.search("iuran jkn kelas 2 tanggal berapa").hits[0].passage.program == "JKN"
-    assert not retriever._program_mismatch(found.text, OTHER[0])
-    assert retriever._program_mismatch(found.text, PMI)
-    assert retriever._program_mismatch(retriever.query_text("jaminan kesehatan nasional kelas 2"), PMI)  # named in full
-    assert not retriever._program_mismatch(retriever.query_text("iuran kelas 2 tanggal berapa"), PMI)
+    assert not retriever._program_mismatch(retriever._asked(found.text), OTHER[0])
+    assert retriever._program_mismatch(retriever._asked(found.text), PMI)
+    assert retriever._program_mismatch(retriever._asked(retriever.query_text("jaminan kesehatan nasional kelas 2")), PMI)  # named in full
+    assert not retriever._program_mismatch(retriever._asked(retriever.query_text("iuran kelas 2 tanggal berapa")), PMI)
 
 
 def test_general_passages_never_mismatch():
     general = Passage(id="umum", title="BPJS", text="Iuran JKN dibayar lewat kanal pembayaran resmi.", program="UMUM")
     retriever = _retriever([general, *OTHER])
     found = retriever.candidates("bayar iuran jkn lewat mana")
-    assert not retriever._program_mismatch(found.text, general)
-    assert retriever._program_mismatch(found.text, PMI) is False  # PMI is not a program of this index
+    assert not retriever._program_mismatch(retriever._asked(found.text), general)
+    assert retriever._program_mismatch(retriever._asked(found.text), PMI) is False  # PMI is not a program of this index
 
 
 PARAMS = FusionParams(disagreement_penalty=0.1, mismatch_penalty=0.2)
@@ -105,11 +105,11 @@ TK = Passage(
 
 def test_naming_one_bpjs_body_mismatches_a_passage_titled_with_the_other():
     retriever = _retriever([KES, TK, *OTHER])
-    asked = retriever.query_text("telat bayar iuran bpjs kesehatan kena denda brp")
+    asked = retriever._asked(retriever.query_text("telat bayar iuran bpjs kesehatan kena denda brp"))
     assert retriever._program_mismatch(asked, TK)  # a general passage, but titled with the other body
     assert not retriever._program_mismatch(asked, KES)
-    assert not retriever._program_mismatch(retriever.query_text("bpjs kesehatan sama bpjs ketenagakerjaan bedanya apa"), TK)
-    assert not retriever._program_mismatch(retriever.query_text("telat bayar iuran kena denda brp"), TK)
+    assert not retriever._program_mismatch(retriever._asked(retriever.query_text("bpjs kesehatan sama bpjs ketenagakerjaan bedanya apa")), TK)
+    assert not retriever._program_mismatch(retriever._asked(retriever.query_text("telat bayar iuran kena denda brp")), TK)
 
 
 def test_a_passage_of_another_program_than_the_one_asked_loses_rank():
