@@ -33,6 +33,7 @@ from bot.reply import visible_text
 from index.console import run
 from index.evaluate import read_cases
 from index.search import Retriever
+from index.settings import get_index_settings
 
 QUESTION_SETS = {
     "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
@@ -87,7 +88,7 @@ def main(argv: list[str]) -> int:
         from bot.settings import Settings
 
         args.index = Settings().index_dir
-    retriever = Retriever.load(args.index)
+    retriever = Retriever.load(args.index, **get_index_settings().encoder_options())
     rows, misses = [], ([] if args.misses else None)
     for name, where in QUESTION_SETS.items():
         if args.set and name not in args.set:

@@ -63,7 +63,7 @@ def _settings() -> Settings:
 
 def _live_index(settings: Settings) -> LiveIndex:
     """The index, loaded; a missing or corrupt one is a one-line error."""
-    live = LiveIndex(settings.index_dir)
+    live = LiveIndex(settings.index_dir, encoder_options=settings.encoder_options())
     try:
         live.load()
     except IndexLoadError as exc:

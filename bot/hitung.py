@@ -975,14 +975,14 @@ def check(rates: RateTable, rows: list[tuple[str, int]], on: dt.date | None = No
     return wrong
 
 
-def _retriever(index_dir: Path | None):
+def _retriever(index_dir: Path | None, encoder_options: dict):
     """The index to quote rules from, or None (no index, or one that does not load: the sums need none)."""
     if index_dir is None:
         return None
     from index import IndexLoadError, Retriever
 
     try:
-        return Retriever.load(index_dir)
+        return Retriever.load(index_dir, **encoder_options)
     except IndexLoadError as exc:
         logger.info("no rule quotes: %s", exc)
         return None
@@ -1038,7 +1038,7 @@ def cmd_hitung(args: argparse.Namespace, settings=None) -> int:
         calc = compute(rates, request)
     except HitungError as exc:
         raise UserError(str(exc)) from None
-    rule = find_rule(_retriever(index_dir), request, calc)
+    rule = find_rule(_retriever(index_dir, settings.encoder_options() if settings else {}), request, calc)
     if args.json:
         print(json.dumps(to_json(calc, request, rule), ensure_ascii=False, indent=2))
     else:

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from index import IndexLoadError, Retriever, manifest_path
 from index.store import read_manifest
@@ -31,9 +32,10 @@ class Reload(enum.Enum):
 class LiveIndex:
     """Holds the current Retriever and reloads it when the index on disk changes."""
 
-    def __init__(self, index_dir: Path, encoder: Encoder | None = None) -> None:
+    def __init__(self, index_dir: Path, encoder: Encoder | None = None, encoder_options: dict[str, Any] | None = None) -> None:
         self.index_dir = Path(index_dir)
         self._encoder = encoder
+        self._encoder_options = encoder_options or {}  # how to load a model: settings.encoder_options()
         self._retriever: Retriever | None = None
         self._signature: tuple | None = None
         self._failed: tuple | None = None  # signature of the last build that failed to load
@@ -67,7 +69,7 @@ class LiveIndex:
         """Load the index now; raises IndexLoadError with a one-line reason."""
         with self._lock:
             signature = self._disk_signature()
-            retriever = Retriever.load(self.index_dir, encoder=self._encoder_for())
+            retriever = Retriever.load(self.index_dir, encoder=self._encoder_for(), **self._encoder_options)
             self._install(retriever, signature)
             return retriever
 
@@ -86,7 +88,7 @@ class LiveIndex:
             try:
                 if signature is None:
                     raise IndexLoadError(f"no index at {self.index_dir}: build it with `python -m index build`")
-                retriever = Retriever.load(self.index_dir, encoder=self._encoder_for())
+                retriever = Retriever.load(self.index_dir, encoder=self._encoder_for(), **self._encoder_options)
             except Exception as exc:  # any broken build must leave the bot serving the old one
                 self._failed, self.last_error = signature, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 logger.error("index reload failed, still serving the previous index: %s", self.last_error)

@@ -69,15 +69,11 @@ class Retriever:
         """Load the index at `index_dir`; raises IndexLoadError with a one-line reason.
 
         Without `encoder`, the index's model is loaded with `encoder_options` (backend,
-        cache_dir, threads: see `load_encoder`), by default those of the settings.
+        cache_dir, threads: see `load_encoder`; entry points pass `settings.encoder_options()`).
         """
         stored = read_index(Path(index_dir))
         model = stored.manifest.get("model")
         if encoder is None:
-            if not encoder_options:
-                from index.settings import get_index_settings
-
-                encoder_options = get_index_settings().encoder_options()
             try:
                 encoder = load_encoder(model, **encoder_options)
             except (ValueError, OSError) as exc:

@@ -108,3 +108,16 @@ async def test_reload_command_reports_a_failed_reload(harness, settings: Setting
     reply = sends(await harness.text("/reload", user_id=ADMIN_ID))[0]["text"]
     assert reply.startswith("⚠️ Gagal memuat indeks baru; indeks lama tetap dipakai.")
     assert "<blockquote>" in sends(await harness.text("apa itu JKP?"))[0]["text"]
+
+
+def test_the_model_is_loaded_as_the_settings_say(built_index, monkeypatch):
+    """Settings flow down: LiveIndex hands the encoder options to the load (nothing reads settings sideways)."""
+    seen = {}
+
+    def load(model, **options):
+        seen.update(options, model=model)
+        return FakeEncoder()
+
+    monkeypatch.setattr("index.search.load_encoder", load)
+    LiveIndex(built_index, encoder_options={"backend": "onnx", "threads": 1}).load()
+    assert seen == {"model": "fake", "backend": "onnx", "threads": 1}
