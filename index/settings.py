@@ -29,7 +29,7 @@ class IndexSettings(BaseSettings):
     # Who runs the model: "torch" (sentence-transformers), "onnx" (onnxruntime, same vectors)
     # or "onnx-int8" (onnxruntime with int8 weights); the ONNX files are exported once into
     # the model cache.
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"  # torch's vectors, 2.5x faster (README)
     fact_max_age_days: int = 365  # `index lint` warns about facts last checked longer ago
     log_level: str = "INFO"
 

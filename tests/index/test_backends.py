@@ -32,7 +32,7 @@ class LabelledFake(FakeEncoder):
 
 
 def test_the_setting_selects_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert IndexSettings(_env_file=None).encoder_options()["backend"] == "torch"
+    assert IndexSettings(_env_file=None).encoder_options()["backend"] == "onnx"  # the default (README: Benchmarks)
     monkeypatch.setenv("EMBEDDING_BACKEND", "onnx-int8")
     monkeypatch.setenv("MODEL_CACHE_DIR", "/tmp/models-here")
     monkeypatch.setenv("EMBEDDING_THREADS", "1")
