@@ -94,8 +94,7 @@ async def _post_init(application: Application) -> None:
     svc: Services = application.bot_data[KEY]
     # asyncio's default pool has cpu_count + 4 threads (6 here): it capped the searches in flight,
     # and with them the query batches. Give every concurrent update a thread, plus some for the store.
-    workers = svc.settings.concurrent_updates + 4
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="answer"))
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(svc.settings.worker_threads, thread_name_prefix="answer"))
     if svc.live.retriever is None:
         await asyncio.to_thread(svc.live.load)
     await asyncio.to_thread(_warm_up, svc)

@@ -75,7 +75,7 @@ def _store(settings: Settings) -> Store:
     """The question store; an unreachable or newer database is a one-line error."""
     try:
         # A connection for every thread that may use one: no update waits for the pool.
-        return Store(settings.data_dir, settings.database, pool_size=settings.concurrent_updates + 4)
+        return Store(settings.data_dir, settings.database, pool_size=settings.worker_threads)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 

@@ -245,7 +245,7 @@ _MANDIRI = re.compile(r"\b(mandiri|pbpu|bukan\s+pekerja|sekeluarga|keluarga|inde
 _FAMILY = re.compile(r"\b(sekeluarga|keluarga|family)\b")
 _JKM = re.compile(r"\b(jkm|kematian|meninggal|death)\b")
 _PROGRAM_WORDS = {
-    "JHT": re.compile(r"\b(jht|hari\s+tua|old\s+age)\b"),
+    "JHT": _JHT,
     "JP": re.compile(r"\b(jp|pensiun|pension)\b"),
     "JKK": re.compile(r"\b(jkk|kecelakaan\s+kerja|work\s+accident)\b"),
     "JKM": re.compile(r"\b(jkm|kematian|death)\b"),

@@ -25,6 +25,11 @@ def _built_at(live: LiveIndex) -> float:
         return 0.0
 
 
+def _age(live: LiveIndex) -> float:
+    built = _built_at(live)
+    return max(0.0, dt.datetime.now(dt.timezone.utc).timestamp() - built) if built else 0.0
+
+
 class Metrics:
     """The bot's counters, and the gauges read from the live index when scraped."""
 
@@ -45,9 +50,7 @@ class Metrics:
         Gauge("tanya_answered_share", "Share of questions answered since start", registry=self.registry).set_function(self.answered_share)
         Gauge("tanya_index_loaded", "1 when an index is loaded", registry=self.registry).set_function(lambda: float(live.retriever is not None))
         Gauge("tanya_index_built_timestamp_seconds", "When the loaded index was built", registry=self.registry).set_function(lambda: _built_at(live))
-        Gauge("tanya_index_age_seconds", "Seconds since the loaded index was built", registry=self.registry).set_function(
-            lambda: max(0.0, dt.datetime.now(dt.timezone.utc).timestamp() - _built_at(live)) if _built_at(live) else 0.0
-        )
+        Gauge("tanya_index_age_seconds", "Seconds since the loaded index was built", registry=self.registry).set_function(lambda: _age(live))
 
     def count(self, outcome: str, seconds: float | None = None) -> None:
         """One handled question, and how long its answer took."""

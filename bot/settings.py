@@ -102,6 +102,11 @@ class Settings(IndexSettings):
         return value.get_secret_value() if value else ""
 
     @property
+    def worker_threads(self) -> int:
+        """Threads that answer (searches, the store): one per concurrent update, and some for the store."""
+        return self.concurrent_updates + 4
+
+    @property
     def database(self) -> str:
         """The PostgreSQL URL, or "" for the SQLite file under DATA_DIR."""
         return self._reveal(self.database_url)

@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -468,6 +469,10 @@ class EmulatorClient:
         """The bot's messages (to `chat_id`) as stored now, edits applied, oldest first."""
         items = [u for u in await self.history() if "chat_id" in u.get("message", {})]
         return [u for u in items if chat_id is None or str(u["message"]["chat_id"]) == str(chat_id)]
+
+    async def replies_per_chat(self, chat_ids: set[int]) -> Counter:
+        """How many messages the bot has sent to each of `chat_ids` (chats it never answered are absent)."""
+        return Counter(int(m["message"]["chat_id"]) for m in await self.bot_messages() if int(m["message"]["chat_id"]) in chat_ids)
 
     async def callback_answers(self) -> list[dict[str, Any]]:
         """What the bot passed to answerCallbackQuery, oldest first."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -26,11 +25,6 @@ USERS = 120  # one question each, so each private chat must end with exactly one
 KILL_AFTER = (0.5, 2.0, 5.0)  # seconds after the flood is sent
 MAX_TWICE = 2  # replies in flight at the instant of the kill may go out twice (seen: 0 or 1 per kill)
 SETTLE = 60.0  # seconds the restarted bot gets to answer what is left
-
-
-async def _answers(client: EmulatorClient, users: list[User]) -> Counter:
-    ids = {u.id for u in users}
-    return Counter(int(m["message"]["chat_id"]) for m in await client.bot_messages() if int(m["message"]["chat_id"]) in ids)
 
 
 async def _ready(client: EmulatorClient, bot: BotProcess, user: User) -> None:
@@ -66,16 +60,16 @@ async def test_a_killed_bot_loses_nothing_and_answers_nothing_twice(emulator: Em
             bot.process.wait(10)
         finally:
             bot.stop()
-        before = sum((await _answers(client, users)).values())
+        before = sum((await client.replies_per_chat({u.id for u in users})).values())
         restarted = BotProcess.start(env, tmp_path / f"bot-{round_}-restart.log", cwd=tmp_path / "cwd")
         try:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + SETTLE
-            while loop.time() < deadline and len(await _answers(client, users)) < USERS:
+            while loop.time() < deadline and len(await client.replies_per_chat({u.id for u in users})) < USERS:
                 assert restarted.alive(), restarted.log()[-3000:]
                 await asyncio.sleep(0.5)
             await asyncio.sleep(2.0)  # anything answered twice shows up by now
-            counts = await _answers(client, users)
+            counts = await client.replies_per_chat({u.id for u in users})
         finally:
             restarted.stop()
         lost = USERS - len(counts)

@@ -90,18 +90,14 @@ async def deployment(emulator: Emulator, token: str, client: EmulatorClient, pos
         await balancer.close()
 
 
-async def _answers(client: EmulatorClient, chat_ids: set[int]) -> Counter:
-    return Counter(int(m["message"]["chat_id"]) for m in await client.bot_messages() if int(m["message"]["chat_id"]) in chat_ids)
-
-
 async def _settle(client: EmulatorClient, chat_ids: set[int], expected: int, timeout: float = 60.0) -> Counter:
     """The answers per chat once `expected` chats have one (or the timeout passed), after a pause for doubles."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline and len(await _answers(client, chat_ids)) < expected:
+    while loop.time() < deadline and len(await client.replies_per_chat(chat_ids)) < expected:
         await asyncio.sleep(0.3)
     await asyncio.sleep(1.5)
-    return await _answers(client, chat_ids)
+    return await client.replies_per_chat(chat_ids)
 
 
 def _errors(bot: BotProcess) -> list[str]:
