@@ -45,6 +45,7 @@ class Answer:
             "question": self.question,
             "language": self.language,
             "answered": self.answered,
+            "confidence": round(self.result.confidence, 4),
             "passages": [
                 {"text": p.text, "title": p.title, "source": p.source, "url": p.url, "score": round(score, 4)}
                 for p, score in zip(self.reply.passages, self._scores())
@@ -127,7 +128,7 @@ def answer_message(
     language = language or detect_language(message)
     framing, preface = _framing(language)
     resolution = resolve(message, previous, retriever, k=SEARCH_K)
-    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K)
+    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=resolution.documents)
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         return Answer(message, language, replace(result, answered=False), reply, clarify=resolution.clarify), None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
-from index.normalize import acronyms, informal_words, query_text, stopwords, tokenize, words
+from index.normalize import acronyms, informal_words, query_text, standardise, stopwords, tokenize, words
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
 # naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
@@ -26,10 +26,12 @@ BODIES = {
 BODY_LABELS = {"TK": "BPJS Ketenagakerjaan"}
 NEUTRAL = frozenset({"", "UMUM", "BERITA"})
 SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the question is about
+TOPIC_WORDS = 2  # the rarest words of a topic's first message that a follow-up with its own subject carries
 MAX_VAGUE_TERMS = 2  # a message with more content terms than this is searched as it is
 MAX_VAGUE_WORDS = 5  # ... and so is a message of more words (it says enough, even in slang)
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
 MAX_OPTIONS = 4
+TOPIC_HITS = 1  # the answer's passages whose documents a follow-up looks in first
 MIN_OWN_COVERAGE = 0.2  # a follow-up's own words must be in one of the passages that answer it
 
 
@@ -41,6 +43,7 @@ class Turn:
     program: str  # program code the answer was about ("" when none)
     at: float
     subject: str = ""  # the message that opened the topic (follow-ups carry it, not each other)
+    documents: tuple[str, ...] = ()  # the documents the answer quoted (Document.path): a follow-up looks there first
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Resolution:
     own_terms: tuple[str, ...] = ()  # the message's own content terms the corpus knows (checked against the answer)
     unknown_words: bool = False  # the message has content words the corpus never uses
     subject: str = ""  # the message that opened the topic (the message itself for a fresh one)
+    documents: tuple[str, ...] = ()  # the previous turn's documents, for a follow-up (Retriever.search's `topic`)
     found: SearchResult | None = None  # the search of `understood`, when resolving already made it
 
 
@@ -121,10 +125,31 @@ def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in _content_terms(message, retriever) if retriever.knows(t)))
 
 
+def subject_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """The content words of the message that opened a topic, without the words that name a program
+    and the terms in `exclude`: stemmed term -> the word as written after spelling is standardised."""
+    program_words, stop = _program_words(retriever), stopwords()
+    found: dict[str, str] = {}
+    for word in words(retriever.query_text(subject)):
+        term = next(iter(tokenize(word)), "")
+        if term and not term.isdigit() and term not in stop and term not in program_words and term not in exclude and retriever.knows(term):
+            found.setdefault(term, word)
+    return found
+
+
+def topic_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = (), n: int = TOPIC_WORDS) -> list[str]:
+    """What a topic is about: the `n` rarest content words of the message that opened it, in the
+    corpus ("agen perisai bpjs tk tuh apa" -> "agen perisai"). A follow-up that brings a subject of
+    its own carries them."""
+    found = subject_words(subject, retriever, exclude=exclude)
+    rarest = sorted(found, key=retriever.idf, reverse=True)[:n]
+    return [found[t] for t in found if t in rarest and retriever.idf(t) >= SPECIFIC_IDF]
+
+
 def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool:
     """Too general to search alone: a short message whose few content terms are common across the corpus."""
     return (
-        len(words(message)) <= MAX_VAGUE_WORDS
+        len(words(standardise(message))) <= MAX_VAGUE_WORDS
         and len(terms) <= MAX_VAGUE_TERMS
         and all(retriever.idf(t) < SPECIFIC_IDF for t in terms)
     )
@@ -141,16 +166,24 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     labels = program_labels(retriever)
     vague = is_vague(message, terms, retriever)
     if program and (previous is None or program != previous.program):
+        situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if previous else []
+        if situation and len(terms) <= MAX_VAGUE_TERMS:  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
+            understood = f"{message} ({' '.join(situation)})"
+            return Resolution(message, understood, program, follow_up=True, own_terms=terms, subject=understood)
         return Resolution(message, message, program, own_terms=terms)
     if previous is not None:
         carried = program or previous.program
         subject = previous.subject or previous.understood
         if vague or not carried:  # "syaratnya apa?": the question that opened the topic is the subject
             understood = f"{message} ({subject})"
-        else:  # "trs klo gigi palsu?": a subject of its own, within the topic's program
-            understood = f"{message} ({topic_label(carried, retriever)})"
+        else:  # "trs klo gigi palsu?": a subject of its own, within the topic's program and its words
+            keywords = topic_words(subject, retriever, exclude=terms)
+            label = topic_label(carried, retriever)
+            understood = f"{message} ({label}: {' '.join(keywords)})" if keywords else f"{message} ({label})"
         unknown = bool(unknown_terms(message, retriever))
-        return Resolution(message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown)
+        return Resolution(
+            message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown, documents=previous.documents
+        )
     if not program and vague and terms:  # words of the corpus, common to many programs: ask which
         found = retriever.search(message, k=k)
         options = ambiguous_programs(terms, found, labels, retriever)
@@ -190,10 +223,12 @@ def answers_own_terms(resolution: Resolution, result: SearchResult, retriever: R
     return max(retriever.coverage(terms, h.passage) for h in result.hits[:3]) >= MIN_OWN_COVERAGE
 
 
-def turn_of(resolution: Resolution, result: SearchResult, now: float) -> Turn:
-    """The turn to remember: the program named, carried, or else the one the answer was about."""
+def turn_of(resolution: Resolution, result: SearchResult, now: float, quoted: int = TOPIC_HITS) -> Turn:
+    """The turn to remember: the program named, carried, or else the one the answer was about, and
+    the documents of the passages quoted (a refused follow-up keeps its topic's)."""
     program = resolution.program
     if not program and result.answered and result.hits:
         program = result.hits[0].passage.program.upper()
         program = "" if program in NEUTRAL else program
-    return Turn(resolution.understood, program, now, resolution.subject or resolution.message)
+    documents = tuple(dict.fromkeys(h.passage.doc for h in result.hits[:quoted])) if result.answered else resolution.documents
+    return Turn(resolution.understood, program, now, resolution.subject or resolution.message, documents)

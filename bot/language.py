@@ -48,6 +48,7 @@ ENGLISH_WORDS = frozenset(
     what how is are the can could do does did when where who why which much many my you your of
     for to with if after before get about there it this that and not will should would have has
     i me please am was were been being any from im got go so then ok okay at on in an or
+    by as between need way while just her his own without through off than
     """.split()
 )
 

@@ -220,15 +220,13 @@ def _first_term(sentence: str) -> str:
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def _terms_of(sentence: str) -> frozenset[str]:
-    """A sentence's terms, also as a question may write them: "5,7%" says "persen", "Kelas III" "3",
+    """A sentence's terms, also as a question may write them: "Kelas III" says "3",
     "bekerja sama" "kerjasama"."""
     ws = words(sentence)
     stems = [stem(w) for w in ws]
     stop = stopwords()
     terms = {s for w, s in zip(ws, stems) if w not in stop}  # tokenize(sentence), sharing the stems
     terms.update(a + b for a, b in zip(stems, stems[1:]))
-    if "%" in sentence:
-        terms.add("persen")
     terms.update(str(_ROMAN.index(n)) for n in _ROMAN_NUMERAL.findall(sentence))
     return frozenset(terms)
 

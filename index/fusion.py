@@ -33,6 +33,7 @@ class FusionParams:
     mismatch_penalty: float = 0.0  # taken off when the question names a program the passage is not about
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
+    topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
 
 
 # Tuned per model with `bench/retrieval.py`; an encoder may bring its own (`fusion_params`).

@@ -18,11 +18,12 @@ from importlib import resources
 MAX_QUERY_CHARS = 1000  # the one cap on a question's length (searched, detected, logged): the first sentences carry it
 WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/
 
-_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*|%")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _MARKUP = re.compile(r"<[^>]{0,200}>|[*_`~#>\[\]|]+")
 _EDGE_PUNCT = "\"'.,;:!?()[]{}<>«»“”‘’"
 _URL = re.compile(r"https?://\S+|www\.\S+")
+_REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2([^\W\d_]*)$")  # "syarat2nya": informal for "syarat-syaratnya"
 
 
 def _data_lines(name: str) -> list[str]:
@@ -51,6 +52,11 @@ def acronyms() -> tuple[Acronym, ...]:
         Acronym(row[0].strip().lower(), row[1].strip().lower(), len(row) > 2 and row[2].strip() == "upper")
         for row in rows
     )
+
+
+@cache
+def _acronym_words() -> frozenset[str]:
+    return frozenset(a.short for a in acronyms())
 
 
 @cache
@@ -92,11 +98,13 @@ def clean(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lowercase word and number tokens; "42.000" becomes "42000", "5,7" stays."""
+    """Lowercase word and number tokens; "42.000" becomes "42000", "5,7" stays, "%" reads "persen"."""
     out = []
     for match in _WORD.finditer(text.lower()):
         token = match.group()
-        if _THOUSANDS.match(token):
+        if token == "%":
+            token = "persen"
+        elif _THOUSANDS.match(token):
             token = token.replace(".", "")
         out.append(token)
     return out
@@ -112,6 +120,9 @@ def standardise(text: str) -> str:
     for token in clean(text).split():
         core = token.strip(_EDGE_PUNCT)
         standard = table.get(core.lower()) if core else None
+        if standard is None and (twice := _REDUPLICATED.match(core)) and twice[1].lower() not in _acronym_words():
+            base = table.get(twice[1].lower(), twice[1])
+            standard = f"{base}-{base}{twice[2]}"
         out.append(token.replace(core, standard, 1) if standard else token)
     return " ".join(out)
 

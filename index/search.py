@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -138,14 +139,16 @@ class Retriever:
         ordered = sorted(counts, key=lambda c: (-counts[c], c))
         return [(code, self._topic_labels.get(code, code.title())) for code in ordered]
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
+    def search(self, question: str, k: int = 5, *, topic: Collection[str] = ()) -> SearchResult:
         """The k best passages for `question`, fused and scored.
 
-        Odd input (empty, symbols, very long) gets an unanswered result; a bug raises, so that the
+        `topic`: the documents (Document.path) a conversation was just about; their passages gain
+        `params.topic_bonus`, so that a follow-up is answered from them unless another passage is
+        clearly better. Odd input (empty, symbols, very long) gets an unanswered result; a bug raises, so that the
         caller reports it (the bot: the maintenance reply, logged once) instead of logging it as
         a question the corpus could not answer.
         """
-        return self._search(question or "", k)
+        return self.rank(question or "", self.candidates(question or ""), k, topic=topic)
 
     @cached_property
     def speller(self) -> Speller:
@@ -173,12 +176,14 @@ class Retriever:
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text)
 
-    def rank(self, question: str, found: Candidates, k: int, params: FusionParams | None = None) -> SearchResult:
+    def rank(
+        self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()
+    ) -> SearchResult:
         """Fuse the candidates' scores, keep the k best, and decide whether to answer."""
         params = params or self.params
         if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
-        fused, lexical, full = self.fused_order(found, params)
+        fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
         hits = tuple(
             Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
@@ -188,12 +193,15 @@ class Retriever:
         conf = answer_confidence(self.signals(found, fused, full), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
 
-    def fused_order(self, found: Candidates, params: FusionParams | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def fused_order(
+        self, found: Candidates, params: FusionParams | None = None, *, topic: Collection[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The candidates' fused scores, their BM25 scores scaled to [0, 1], and their order, best first."""
         params = params or self.params
         fused, lexical = fuse(found.cosines, found.bm25, params)
         fused = self._news_last(fused, found.ids, params)
         fused = self._asked_program_first(fused, found, params)
+        fused = self._topic_first(fused, found.ids, topic, params)
         return fused, lexical, self._current_first(np.argsort(-fused, kind="stable"), found.ids)
 
     def with_answers(self, question: str, found: Candidates, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
@@ -255,6 +263,14 @@ class Retriever:
         news = np.fromiter((self._stored.passages[i].program.upper() in NEWS_PROGRAMS for i in ids), bool, len(ids))
         return np.where(news, np.maximum(fused - params.news_penalty, 0.0), fused) if news.any() else fused
 
+    def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
+        """Passages of the documents the conversation is about gain `params.topic_bonus`."""
+        if not topic or params.topic_bonus <= 0:
+            return fused
+        passages = self._stored.passages
+        inside = np.fromiter((passages[i].doc in topic for i in ids), bool, len(ids))
+        return np.where(inside, fused + params.topic_bonus, fused) if inside.any() else fused
+
     def _current_first(self, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """`order` with the best passage of a rule in force first: an old rule is never the lead."""
         passages = self._stored.passages
@@ -264,9 +280,6 @@ class Retriever:
         if current is None:
             return order
         return np.concatenate([order[current : current + 1], np.delete(order, current)])
-
-    def _search(self, question: str, k: int) -> SearchResult:
-        return self.rank(question, self.candidates(question), k)
 
     @cached_property
     def _term_programs(self) -> dict[str, frozenset[str]]:

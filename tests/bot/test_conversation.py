@@ -48,6 +48,25 @@ def test_a_follow_up_carries_the_previous_topic(retriever):
     assert not fresh.follow_up and fresh.program == "JHT" and fresh.understood == "iuran jht berapa"
 
 
+def test_a_new_program_asked_in_a_few_words_keeps_the_situation(retriever):
+    """"kalau jkp?" after a question about claiming JHT on resigning asks the same of JKP."""
+    previous = Turn("syarat klaim jht kalau resign", "JHT", 0.0, "syarat klaim jht kalau resign")
+    res = resolve("kalau jkp?", previous, retriever)
+    assert res.follow_up and res.program == "JKP" and "mengundurkan diri" in res.understood and "jht" not in res.understood.lower()
+    fresh = resolve("berapa iuran jkp untuk pekerja kantoran per bulan", previous, retriever)  # says enough itself
+    assert not fresh.follow_up and fresh.understood == fresh.message
+
+
+def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
+    conversation = Conversation(retriever, window=600)
+    first = conversation.ask("gmn cara klaim jht kalo resign", at=0)
+    quoted = first.result.hits[0].passage.doc
+    follow = resolve("dokumennya apa aja", conversation._turn, retriever)
+    assert follow.documents == (quoted,)
+    refused = conversation.ask("resep rendang padang", at=5)  # a refused follow-up keeps the topic's documents
+    assert not refused.answered and conversation._turn.documents == (quoted,)
+
+
 def test_a_vague_message_without_context_gets_a_question_back(retriever):
     res = resolve("iurannya berapa?", None, retriever)
     assert len(res.clarify) > 1 and {code for code, _ in res.clarify} <= {"JHT", "JKN", "JKP"}
@@ -115,6 +134,13 @@ async def test_replying_to_an_answer_in_a_group_carries_its_topic(harness):
 
 
 # -- the held-out dialogue set with the real model -------------------------------------------------
+
+
+@pytest.mark.model
+def test_a_follow_up_with_its_own_subject_carries_the_rare_words_of_the_topic(shipped_retriever):
+    previous = Turn("anak magang wajib ikut bpjs tk?", "TK", 0.0, "anak magang wajib ikut bpjs tk?")
+    res = resolve("kalau kecelakaan di tempat kerja gimana", previous, shipped_retriever)
+    assert res.follow_up and res.understood.endswith("(BPJS Ketenagakerjaan: magang)")  # not "anak", "wajib", "ikut"
 
 
 @pytest.mark.model

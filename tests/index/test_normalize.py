@@ -11,6 +11,7 @@ from index.normalize import (
     informal_words,
     query_terms,
     query_text,
+    standardise,
     stopwords,
     tokenize,
     words,
@@ -74,6 +75,22 @@ def test_pak_is_one_of_the_upper_only_acronyms():
 def test_number_tokens(text, token):
     assert token in words(text)
     assert token in tokenize(text)
+
+
+def test_a_percent_sign_reads_persen():
+    """The corpus writes "2%", workers "2 persen": both give the same terms."""
+    assert words("iuran 5,7% dari upah") == ["iuran", "5,7", "persen", "dari", "upah"]
+    assert tokenize("potongan 2 persen") == tokenize("potongan 2%")
+
+
+@pytest.mark.parametrize(
+    ("informal", "standard"),
+    [("syarat2nya apa", "syarat-syaratnya apa"), ("paru2 saya", "paru-paru saya"), ("iuran JKP2", "iuran JKP2")],
+)
+def test_a_word_doubled_with_a_2_is_written_out(informal, standard):
+    """"syarat2nya" is informal for "syarat-syaratnya"; an acronym with a 2 is left alone."""
+    assert standardise(informal) == standard
+    assert "2" not in tokenize(standardise("syarat2nya apa"))
 
 
 def test_thousands_separator_does_not_split_the_number():

@@ -115,6 +115,21 @@ def test_a_clearly_matching_question_ranks_its_passage_first(retriever, question
         assert heading in top.headings
 
 
+def test_the_documents_of_a_conversation_come_first_when_close(retriever):
+    """`topic` adds topic_bonus to the fused score of its documents' passages and nothing else."""
+    plain = retriever.search("iuran bulanan berapa", k=10)
+    other = next(h.passage.doc for h in plain.hits[1:] if h.passage.doc != plain.hits[0].passage.doc)
+    steered = retriever.search("iuran bulanan berapa", k=10, topic=[other])
+    bonus = retriever.params.topic_bonus
+    before = {h.passage.id: h.score for h in plain.hits}
+    for hit in steered.hits:
+        if hit.passage.id in before:
+            expected = before[hit.passage.id] + (bonus if hit.passage.doc == other else 0.0)
+            assert hit.score == pytest.approx(expected)
+    assert steered.hits[0].passage.doc == other or steered.hits[0].score > max(h.score for h in steered.hits if h.passage.doc == other)
+    assert retriever.search("iuran bulanan berapa", k=10, topic=()).hits == plain.hits
+
+
 @pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])
 def test_out_of_scope_question_is_refused(retriever, question):
     result = retriever.search(question)
