@@ -118,11 +118,11 @@ def answer_message(
     language: str | None = None,
     logged: bool = True,
     now: float = 0.0,
-) -> tuple[Answer, Turn | None]:
+) -> tuple[Answer, Turn]:
     """Answer one message of a conversation whose previous turn is `previous` (None: none recent).
 
-    Returns the answer and the turn to remember (None when the bot asked back). Blocking: call it
-    off the event loop.
+    Returns the answer and the turn to remember (when the bot asked back, one that says so: the
+    next message may name the program). Blocking: call it off the event loop.
     """
     message = clean_question(message)
     language = language or detect_language(message)
@@ -131,7 +131,8 @@ def answer_message(
     result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=resolution.documents)
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
-        return Answer(message, language, replace(result, answered=False), reply, clarify=resolution.clarify), None
+        asked = Turn(message, "", now, message, asked=True)
+        return Answer(message, language, replace(result, answered=False), reply, clarify=resolution.clarify), asked
     if result.answered and not answers_own_terms(resolution, result, retriever):
         result = replace(result, answered=False)  # the carried topic matched, the new question did not
     understood = resolution.understood if resolution.understood != message else ""

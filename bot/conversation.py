@@ -27,6 +27,7 @@ BODY_LABELS = {"TK": "BPJS Ketenagakerjaan"}
 NEUTRAL = frozenset({"", "UMUM", "BERITA"})
 SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the question is about
 TOPIC_WORDS = 2  # the rarest words of a topic's first message that a follow-up with its own subject carries
+SHARED_FACET = 0.4  # a term that passages of this share of the programs use asks about a facet, not a subject
 MAX_VAGUE_TERMS = 2  # a message with more content terms than this is searched as it is
 MAX_VAGUE_WORDS = 5  # ... and so is a message of more words (it says enough, even in slang)
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
@@ -44,6 +45,7 @@ class Turn:
     at: float
     subject: str = ""  # the message that opened the topic (follow-ups carry it, not each other)
     documents: tuple[str, ...] = ()  # the documents the answer quoted (Document.path): a follow-up looks there first
+    asked: bool = False  # the bot asked back which program `understood` is about; the next message may say
 
 
 @dataclass(frozen=True)
@@ -147,11 +149,13 @@ def topic_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] 
 
 
 def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool:
-    """Too general to search alone: a short message whose few content terms are common across the corpus."""
+    """Too general to search alone: a short message whose few content terms are common in the corpus
+    or facets many programs share ("syarat", "proses", "denda"), not a subject of one ("komisi", "kamar")."""
+    programs = len(program_labels(retriever)) or 1
     return (
         len(words(standardise(message))) <= MAX_VAGUE_WORDS
         and len(terms) <= MAX_VAGUE_TERMS
-        and all(retriever.idf(t) < SPECIFIC_IDF for t in terms)
+        and all(retriever.idf(t) < SPECIFIC_IDF or len(retriever.programs_using(t) - NEUTRAL) >= SHARED_FACET * programs for t in terms)
     )
 
 
@@ -165,8 +169,12 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     terms = own_terms(message, retriever)
     labels = program_labels(retriever)
     vague = is_vague(message, terms, retriever)
+    if program and previous is not None and previous.asked:  # the answer to "which program?": the question asked, for it
+        understood = message if message.startswith(previous.understood) else f"{previous.understood} ({message})"
+        return Resolution(message, understood, program, own_terms=terms, subject=understood)
     if program and (previous is None or program != previous.program):
-        situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if previous else []
+        answered_before = previous is not None and bool(previous.documents)  # a refused question leaves no situation
+        situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if answered_before else []
         if situation and len(terms) <= MAX_VAGUE_TERMS:  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
             understood = f"{message} ({' '.join(situation)})"
             return Resolution(message, understood, program, follow_up=True, own_terms=terms, subject=understood)

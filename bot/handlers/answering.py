@@ -68,7 +68,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     )
     logger.debug("question %s text: %s", question_id, mask_personal_data(answer.question[:200]))
     sent = await reply_to(update, answer.reply, quote=quote, reply_markup=answer_keyboard(question_id, answer, signer(update, context)))
-    if sent is not None and turn is not None:  # a reply to this answer (in a group) carries its topic
+    if sent is not None:  # a reply to this answer (in a group) carries its topic
         # Directly (one quick write), so that nothing waits between the reply and the update
         # being marked handled (bot/durable.py): a kill in between would answer it twice.
         svc.context.put(("message", sent.chat_id, sent.message_id), turn)
@@ -76,7 +76,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
 
 def _answer_in_context(
     update: Update, context: ContextTypes.DEFAULT_TYPE, key: tuple, question: str, language: str | None
-) -> tuple[Answer, Turn | None]:
+) -> tuple[Answer, Turn]:
     """Answer `question` after the conversation's previous turn, and keep this one (off the event loop:
     the conversation state may be in Redis)."""
     svc = services(context)
@@ -84,10 +84,9 @@ def _answer_in_context(
     answer, turn = answer_message(
         svc.live.retriever, question, _previous_turn(update, context, key), passages=svc.settings.answer_passages, language=language, now=now
     )
-    if turn is not None:
-        svc.context.put(key, turn)
-    else:  # asked back: the program button answers this message
-        svc.context.put(("clarify", *key), Turn(answer.question, "", now))
+    svc.context.put(key, turn)
+    if turn.asked:  # asked back: a program button answers this message (a typed program too, through `key`)
+        svc.context.put(("clarify", *key), turn)
     return answer, turn
 
 

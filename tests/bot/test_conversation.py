@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,13 @@ def test_a_follow_up_carries_the_previous_topic(retriever):
 
 def test_a_new_program_asked_in_a_few_words_keeps_the_situation(retriever):
     """"kalau jkp?" after a question about claiming JHT on resigning asks the same of JKP."""
-    previous = Turn("syarat klaim jht kalau resign", "JHT", 0.0, "syarat klaim jht kalau resign")
+    previous = Turn("syarat klaim jht kalau resign", "JHT", 0.0, "syarat klaim jht kalau resign", ("ketenagakerjaan/jht.md",))
     res = resolve("kalau jkp?", previous, retriever)
     assert res.follow_up and res.program == "JKP" and "mengundurkan diri" in res.understood and "jht" not in res.understood.lower()
     fresh = resolve("berapa iuran jkp untuk pekerja kantoran per bulan", previous, retriever)  # says enough itself
     assert not fresh.follow_up and fresh.understood == fresh.message
+    refused = replace(previous, documents=())  # the previous question found nothing: no situation to keep
+    assert resolve("kalau jkp?", refused, retriever).understood == "kalau jkp?"
 
 
 def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
@@ -123,6 +126,14 @@ async def test_clarifying_buttons_answer_for_the_chosen_program(harness):
     assert sends(await harness.press(jkn)) == []  # answered once; the question back is used up
     stats = harness.app.bot_data["services"].store.stats()
     assert stats.questions == 2 and stats.answered == 1  # the question back counts as not answered
+
+
+async def test_naming_the_program_after_a_question_back_answers_the_question(harness):
+    """Typing the program instead of pressing its button answers the question that was asked back."""
+    asked = only_send(await harness.text("iurannya berapa?"))
+    assert buttons(asked) and "<blockquote>" not in asked["text"]
+    answer = only_send(await harness.text("yg bpjs kesehatan"))
+    assert "5%" in answer["text"] and "<blockquote>" in answer["text"] and "💬" in answer["text"]
 
 
 async def test_replying_to_an_answer_in_a_group_carries_its_topic(harness):
