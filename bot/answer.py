@@ -141,13 +141,20 @@ def answer_message(
         preface = "\n\n".join(p for p in (preface, t("understood", framing, topic=html.escape(topic))) if p)
     if result.answered:
         reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface)
-        shown = len(reply.passages)
+        shown = _after_shown(result, reply)
         answer = Answer(message, language, result, reply, more_from=shown if len(result.hits) > shown else None, understood=understood)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
         answer = Answer(message, language, result, reply, suggestions, understood=understood)
     return answer, turn_of(resolution, result, now)
+
+
+def _after_shown(result: SearchResult, reply: Reply) -> int:
+    """Where "Jawaban lain" continues: after the last hit the reply quotes (the lead may be the
+    second hit; the first then was a near-duplicate of it, or is quoted after it)."""
+    ids = {p.id for p in reply.passages}
+    return max((n + 1 for n, h in enumerate(result.hits) if h.passage.id in ids), default=0)
 
 
 def more_answers(retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3) -> Answer | None:

@@ -78,6 +78,17 @@ def first_page(result: SearchResult, limit: int = 3) -> tuple[Hit, ...]:
     return (result.hits[0], *rest)
 
 
+LEAD_MARGIN = 0.05  # hits this close to the best may lead when their sentence answers better (bench/reply.py)
+
+
+def lead_hit(result: SearchResult, limit: int = 3) -> Hit:
+    """The hit the reply opens with: of the best hit and those within LEAD_MARGIN of its score, the
+    one whose answer sentence holds most of what is asked."""
+    best = result.hits[0]
+    close = [h for h in first_page(result, limit) if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None]
+    return max(close, key=lambda h: h.answer_score, default=best)
+
+
 def answer_text(hit: Hit) -> str:
     """The sentence the engine chose as the answer (Hit.answer_span), or "" when there is none."""
     span = hit.answer_span
@@ -238,8 +249,9 @@ def answer_reply(
 ) -> Reply:
     """The answer to a question, answer first; or the `limit` hits from `start` on ("Jawaban lain").
 
-    The first page opens with the best hit's answer sentence in bold, followed by the rest of its
-    passage (cut short) and one source line. A further close hit joins only while it adds terms
+    The first page opens with an answer sentence in bold (`lead_hit`: the best hit's, or a close
+    hit's that holds more of what is asked), followed by the rest of its passage (cut short) and
+    one source line. A further close hit joins only while it adds terms
     not shown yet and the reply stays under MAX_VISIBLE characters; the others are "Jawaban lain".
     """
     if start:
@@ -247,13 +259,13 @@ def answer_reply(
         lead = t("lead_more", language, question=_echo(question))
         blocks = [_block(h, language) for h in hits]
     else:
-        hits = list(first_page(result, limit)[:1])
+        hits = [lead_hit(result, limit)] if result.hits else []
         lead = ""
         blocks = [_block(h, language) for h in hits]
         shown = set(tokenize(hits[0].passage.text)) if hits else set()
-        for hit in first_page(result, limit)[1:]:
+        for hit in [h for h in first_page(result, limit) if h is not hits[0]]:
             if hit.passage.superseded_by or not _adds(hit, shown):
-                break  # shown hits stay a prefix of the results: "Jawaban lain" continues after them
+                break  # "Jawaban lain" continues after the last hit shown
             block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
             trial = "\n\n".join([*blocks, block])
             if len(visible_text(trial)) > MAX_VISIBLE:

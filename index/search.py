@@ -213,7 +213,7 @@ class Retriever:
         kind = question_kind(f"{question} {found.text}")
         idf, direct = self._stored.lexical.idf, frozenset(tokenize(standardise(question)))
         best = [best_sentence(h.passage.text, found.terms, kind, idf, direct, superseded=bool(h.passage.superseded_by)) for h in hits]
-        return tuple(replace(h, answer_span=b[1] if b else None) for h, b in zip(hits, best))
+        return tuple(replace(h, answer_span=b[1] if b else None, answer_score=b[0] if b else 0.0) for h, b in zip(hits, best))
 
     def signals(self, found: Candidates, fused: np.ndarray, order: np.ndarray) -> Signals:
         """What the answer decision reads about the best candidate (see fusion.Signals)."""

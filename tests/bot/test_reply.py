@@ -2,7 +2,9 @@
 
 import pytest
 
+from bot.answer import _after_shown
 from bot.reply import (
+    LEAD_MARGIN,
     MAX_MESSAGE,
     MAX_VISIBLE,
     answer_reply,
@@ -98,6 +100,22 @@ def test_further_passages_join_only_when_they_add_something():
     assert reply.html.count("<blockquote>") == 2 and reply.html.count("📄") == 2
     assert reply.html.count(ANSWER) == 1  # no quote twice
     assert len(visible_text(reply.html)) <= MAX_VISIBLE
+
+
+def test_a_close_hit_whose_sentence_answers_better_leads():
+    """The engine's order stands unless a hit within LEAD_MARGIN holds more of what is asked."""
+    other_text = "Peserta BPU membayar iuran JKK dan JKM sendiri setiap bulan lewat aplikasi JMO."
+    weak = Hit(passage(text=other_text, pid="p0", program="BPU"), 0.9, answer_span=(0, len(other_text)), answer_score=1.0)
+    close = Hit(passage(), 0.9 - LEAD_MARGIN / 2, answer_span=SPAN, answer_score=3.0)
+    far = Hit(passage(), 0.9 - LEAD_MARGIN * 2, answer_span=SPAN, answer_score=3.0)
+    reply = answer_reply("berapa iuran JKP?", "id", result(weak, close))
+    assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>") and [p.id for p in reply.passages] == ["p1", "p0"]
+    assert answer_reply("berapa iuran JKP?", "id", result(weak, far)).passages[0].id == "p0"
+    duplicate = Hit(passage(pid="p0"), 0.9, answer_span=SPAN, answer_score=1.0)  # adds nothing to the lead: skipped
+    rest = Hit(passage(text=other_text, pid="p2"), 0.5, answer_span=(0, len(other_text)))
+    swapped = result(duplicate, close, rest)
+    reply = answer_reply("berapa iuran JKP?", "id", swapped)
+    assert [p.id for p in reply.passages] == ["p1"] and _after_shown(swapped, reply) == 2  # "Jawaban lain" goes on from p2
 
 
 def test_old_rules_stay_labelled_and_never_give_the_bold_answer():
