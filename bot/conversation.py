@@ -182,10 +182,10 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     if previous is not None:
         carried = program or previous.program
         subject = previous.subject or previous.understood
-        if vague or not carried:  # "syaratnya apa?": the question that opened the topic is the subject
+        keywords = topic_words(subject, retriever, exclude=terms) if carried else []
+        if not keywords and (vague or not carried):  # "syaratnya apa?": the question that opened the topic is the subject
             understood = f"{message} ({subject})"
-        else:  # "trs klo gigi palsu?": a subject of its own, within the topic's program and its words
-            keywords = topic_words(subject, retriever, exclude=terms)
+        else:  # "trs klo gigi palsu?": within the topic's program and its words
             label = topic_label(carried, retriever)
             understood = f"{message} ({label}: {' '.join(keywords)})" if keywords else f"{message} ({label})"
         unknown = bool(unknown_terms(message, retriever))
