@@ -8,7 +8,9 @@ and faq_questions.tsv), every in-scope question is answered exactly as a private
 
 - sentence: the share of answered questions whose bold answer sentence alone matches the set's
   regex (the regexes were written for whole passages, so this is strict), and the same share
-  over all in-scope questions (a refusal counts as a miss);
+  over all in-scope questions (a refusal counts as a miss); "with title" matches the sentence with
+  the title and headings of its passage, which the reply shows on its source line (a regex that
+  names the program is then met by a title such as "Jaminan Kehilangan Pekerjaan (JKP): ...");
 - passages: the share whose quoted passages match (what the old layout was judged on), and the
   sentence share among those (how well the sentence is chosen when the right passage is quoted);
 - the median and p90 length of the replies, in characters a phone shows (markup removed).
@@ -45,7 +47,7 @@ GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}
 
 def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -> dict:
     """Answer-sentence accuracy and reply lengths over one question set."""
-    in_scope = answered = sentence_ok = passages_ok = both_ok = 0
+    in_scope = answered = sentence_ok = titled_ok = passages_ok = both_ok = 0
     lengths = []
     for case in read_cases(path):
         if case.pattern is None:
@@ -59,6 +61,8 @@ def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -
         lengths.append(len(visible_text(answer.reply.html)))
         hit = bool(sentence and case.pattern.search(sentence))
         sentence_ok += hit
+        context = answer.reply.passages[0].context if answer.reply.passages else ""
+        titled_ok += bool(sentence and case.pattern.search(f"{context}\n{sentence}"))
         quoted = any(case.pattern.search(p.text) for p in answer.reply.passages)
         passages_ok += quoted
         both_ok += hit and quoted
@@ -70,6 +74,7 @@ def measure(retriever: Retriever, path: Path, misses: list[str] | None = None) -
         "answered": answered,
         "sentence_share": round(sentence_ok / answered, 3) if answered else 0.0,
         "sentence_share_of_in_scope": round(sentence_ok / in_scope, 3) if in_scope else 0.0,
+        "sentence_with_title_share": round(titled_ok / answered, 3) if answered else 0.0,
         "passages_share": round(passages_ok / answered, 3) if answered else 0.0,
         "sentence_share_where_passages_match": round(both_ok / passages_ok, 3) if passages_ok else 0.0,
         "median_chars": int(statistics.median(lengths)) if lengths else 0,
@@ -98,7 +103,7 @@ def main(argv: list[str]) -> int:
             print(f"{name}: data not found ({path})", file=sys.stderr)
             continue
         rows.append({"set": name, **measure(retriever, path, misses)})
-    print(table(rows, ["set", "in_scope", "answered", "sentence_share", "sentence_share_of_in_scope", "passages_share", "sentence_share_where_passages_match", "median_chars", "p90_chars", "max_chars"]))
+    print(table(rows, ["set", "in_scope", "answered", "sentence_share", "sentence_share_of_in_scope", "sentence_with_title_share", "passages_share", "sentence_share_where_passages_match", "median_chars", "p90_chars", "max_chars"]))
     if misses:
         print("\n".join(misses))
     if not args.set:  # a partial run leaves the recorded figures alone
