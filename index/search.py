@@ -41,6 +41,7 @@ class Candidates:
     cosines: np.ndarray  # dense cosine similarity of each row
     bm25: np.ndarray  # raw BM25 score of each row
     text: str = ""  # the question as both sides saw it (spelling corrected, acronyms expanded)
+    asked: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # programs and bodies it names (Retriever._asked)
 
 
 def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -174,7 +175,7 @@ class Retriever:
         dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text)
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, self._asked(text))
 
     def rank(
         self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()
@@ -228,7 +229,7 @@ class Retriever:
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             margin=margin,
-            program_mismatch=self._program_mismatch(self._asked(found.text), passage),
+            program_mismatch=self._program_mismatch(found.asked, passage),
         )
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -252,8 +253,7 @@ class Retriever:
         if params.mismatch_rank_penalty <= 0:
             return fused
         passages = self._stored.passages
-        asked = self._asked(found.text)
-        other = np.fromiter((self._program_mismatch(asked, passages[i]) for i in found.ids), bool, len(found.ids))
+        other = np.fromiter((self._program_mismatch(found.asked, passages[i]) for i in found.ids), bool, len(found.ids))
         return np.where(other, np.maximum(fused - params.mismatch_rank_penalty, 0.0), fused) if other.any() else fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
