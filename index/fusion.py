@@ -34,6 +34,9 @@ class FusionParams:
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
+    # At most `per_document` passages of one document among the first `varied_top` hits (0: no cap).
+    per_document: int = 2
+    varied_top: int = 3
 
 
 # Tuned per model with `bench/retrieval.py`; an encoder may bring its own (`fusion_params`).

@@ -203,7 +203,8 @@ class Retriever:
         fused = self._news_last(fused, found.ids, params)
         fused = self._asked_program_first(fused, found, params)
         fused = self._topic_first(fused, found.ids, topic, params)
-        return fused, lexical, self._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        return fused, lexical, self._varied(order, found.ids, params)
 
     def with_answers(self, question: str, found: Candidates, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
         """`hits` with the span of the sentence that answers the question (index/answer_sentence.py).
@@ -270,6 +271,29 @@ class Retriever:
         passages = self._stored.passages
         inside = np.fromiter((passages[i].doc in topic for i in ids), bool, len(ids))
         return np.where(inside, fused + params.topic_bonus, fused) if inside.any() else fused
+
+    def _varied(self, order: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
+        """`order` with at most `params.per_document` passages of one document among the first
+        `params.varied_top`: a broad question ("kena phk dapat apa") is answered from more than one
+        document; the passages held back follow right after."""
+        cap, top = params.per_document, params.varied_top
+        if cap <= 0 or len(order) <= top:
+            return order
+        passages, seen = self._stored.passages, {}
+        head, held = [], []
+        for n in order:
+            if len(head) == top:
+                break
+            doc = passages[ids[n]].doc
+            if doc and seen.get(doc, 0) >= cap:
+                held.append(n)
+                continue
+            seen[doc] = seen.get(doc, 0) + 1
+            head.append(n)
+        if not held:
+            return order
+        first = set(head) | set(held)
+        return np.array(head + held + [n for n in order if n not in first], dtype=order.dtype)
 
     def _current_first(self, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """`order` with the best passage of a rule in force first: an old rule is never the lead."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from index.fusion import fuse
 from index.normalize import acronyms, query_text, tokenize
 from index.passages import embedding_text
 from index.search import Retriever
+from index.types import Passage
 from index.store import read_index
 from tests.fakes import FakeEncoder
 
@@ -113,6 +116,22 @@ def test_a_clearly_matching_question_ranks_its_passage_first(retriever, question
     assert top.doc == doc
     if heading:
         assert heading in top.headings
+
+
+def test_the_first_hits_come_from_more_than_one_document(retriever):
+    """At most per_document passages of one document among the first varied_top; the rest follow."""
+    params = retriever.params
+    assert (params.per_document, params.varied_top) == (2, 3)
+
+    def varied(docs: list[str], **change) -> list[int]:
+        stored = SimpleNamespace(passages=[Passage(id=str(i), text="x", title="", doc=d) for i, d in enumerate(docs)])
+        order = np.arange(len(docs))
+        return Retriever._varied(SimpleNamespace(_stored=stored), order, order, replace(params, **change)).tolist()
+
+    assert varied(["a", "a", "a", "b", "a"]) == [0, 1, 3, 2, 4]  # the third of "a" waits right after
+    assert varied(["a", "a", "a", "b"], per_document=0) == [0, 1, 2, 3]
+    assert varied(["", "", "", "b"]) == [0, 1, 2, 3]  # passages of no document (TyDi) are not capped
+    assert varied(["a", "a", "a"]) == [0, 1, 2]  # nothing else to show
 
 
 def test_the_documents_of_a_conversation_come_first_when_close(retriever):
