@@ -28,8 +28,9 @@ NEUTRAL = frozenset({"", "UMUM", "BERITA"})
 SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the question is about
 TOPIC_WORDS = 2  # the rarest words of a topic's first message that a follow-up with its own subject carries
 SHARED_FACET = 0.4  # a term that passages of this share of the programs use asks about a facet, not a subject
-MAX_VAGUE_TERMS = 2  # a message with more content terms than this is searched as it is
-MAX_VAGUE_WORDS = 5  # ... and so is a message of more words (it says enough, even in slang)
+MAX_SWITCH_TERMS = 2  # a message naming another program with at most this many terms of its own keeps the situation
+MAX_VAGUE_TERMS = 3  # a message with more content terms than this is searched as it is
+MAX_VAGUE_WORDS = 4  # ... and so is one of more words than this besides function words (it says enough, even in slang)
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
 MAX_OPTIONS = 4
 TOPIC_HITS = 1  # the answer's passages whose documents a follow-up looks in first
@@ -153,7 +154,7 @@ def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool
     or facets many programs share ("syarat", "proses", "denda"), not a subject of one ("komisi", "kamar")."""
     programs = len(program_labels(retriever)) or 1
     return (
-        len(words(standardise(message))) <= MAX_VAGUE_WORDS
+        len([w for w in words(standardise(message)) if w not in stopwords()]) <= MAX_VAGUE_WORDS
         and len(terms) <= MAX_VAGUE_TERMS
         and all(retriever.idf(t) < SPECIFIC_IDF or len(retriever.programs_using(t) - NEUTRAL) >= SHARED_FACET * programs for t in terms)
     )
@@ -175,7 +176,7 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     if program and (previous is None or program != previous.program):
         answered_before = previous is not None and bool(previous.documents)  # a refused question leaves no situation
         situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if answered_before else []
-        if situation and len(terms) <= MAX_VAGUE_TERMS:  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
+        if situation and len(terms) <= MAX_SWITCH_TERMS:  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
             understood = f"{message} ({' '.join(situation)})"
             return Resolution(message, understood, program, follow_up=True, own_terms=terms, subject=understood)
         return Resolution(message, message, program, own_terms=terms)

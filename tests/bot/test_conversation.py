@@ -72,7 +72,8 @@ def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
 
 def test_a_vague_message_without_context_gets_a_question_back(retriever):
     res = resolve("iurannya berapa?", None, retriever)
-    assert len(res.clarify) > 1 and {code for code, _ in res.clarify} <= {"JHT", "JKN", "JKP"}
+    assert len(res.clarify) > 1
+    assert len(resolve("potongan iuran dari gaji sebulan berapa sih?", None, retriever).clarify) > 1  # three words, all shared and {code for code, _ in res.clarify} <= {"JHT", "JKN", "JKP"}
     assert not resolve("resep rendang padang", None, retriever).clarify  # off topic: refused, not asked
 
 
@@ -152,6 +153,13 @@ def test_a_follow_up_with_its_own_subject_carries_the_rare_words_of_the_topic(sh
     previous = Turn("anak magang wajib ikut bpjs tk?", "TK", 0.0, "anak magang wajib ikut bpjs tk?")
     res = resolve("kalau kecelakaan di tempat kerja gimana", previous, shipped_retriever)
     assert res.follow_up and res.understood.endswith("(BPJS Ketenagakerjaan: magang)")  # not "anak", "wajib", "ikut"
+
+
+@pytest.mark.model
+def test_a_few_words_that_many_programs_share_get_a_question_back(shipped_retriever):
+    """Three facets with no program ("proses", "pencairan", "lama") could be about several programs."""
+    assert len(resolve("proses pencairan berapa lama", None, shipped_retriever).clarify) > 1
+    assert not resolve("proses pencairan jht berapa lama", None, shipped_retriever).clarify  # names its program
 
 
 @pytest.mark.model
