@@ -90,6 +90,19 @@ def named_program(message: str, retriever: Retriever) -> str:
     return ""
 
 
+def partly_named(message: str, retriever: Retriever) -> tuple[str, ...]:
+    """The programs whose names' own words the message uses, without "jaminan" or the acronym:
+    "manfaat pensiun berkala" names JP; "santunan kematian karena kecelakaan kerja" JKM or JKK."""
+    present = set(tokenize(standardise(message)))
+    return tuple(code for code, name in _name_words(retriever).items() if name and name <= present)
+
+
+def _name_words(retriever: Retriever) -> dict[str, frozenset[str]]:
+    generic = set(tokenize("jaminan"))
+    long = {a.short.upper(): a.long for a in acronyms()}
+    return {code: frozenset(tokenize(long.get(code, ""))) - generic for code in program_labels(retriever)}
+
+
 def _program_words(retriever: Retriever) -> frozenset[str]:
     """Stemmed words of the programs' codes and names, and of the bodies: they name the topic, not
     what is asked about it."""
@@ -193,9 +206,14 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         return Resolution(
             message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown, documents=previous.documents
         )
-    if not program and vague and terms:  # words of the corpus, common to many programs: ask which
+    partly = () if program else partly_named(message, retriever)
+    if len(partly) == 1:  # "manfaat pensiun berkala itu apa": JP, though not by its name in full
+        return Resolution(message, message, partly[0], own_terms=terms)
+    if not program and vague and terms:  # words common to many programs: ask which
         found = retriever.search(message, k=k)
         options = ambiguous_programs(terms, found, labels, retriever)
+        if partly:  # "santunan kematian karena kecelakaan kerja": one of the programs it half names
+            options = tuple((c, labels[c]) for c in partly)
         return Resolution(message, message, program, clarify=options if len(options) > 1 else (), own_terms=terms, found=found)
     return Resolution(message, message, program, own_terms=terms)
 
