@@ -214,7 +214,8 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         options = ambiguous_programs(terms, found, labels, retriever)
         if partly:  # "santunan kematian karena kecelakaan kerja": one of the programs it half names
             options = tuple((c, labels[c]) for c in partly)
-        return Resolution(message, message, program, clarify=options if len(options) > 1 else (), own_terms=terms, found=found)
+        ask = len(options) > 1 and found.answered  # "nomor undian hari ini apa": refused, not asked about
+        return Resolution(message, message, program, clarify=options if ask else (), own_terms=terms, found=found)
     return Resolution(message, message, program, own_terms=terms)
 
 

@@ -167,6 +167,8 @@ def test_a_few_words_that_many_programs_share_get_a_question_back(shipped_retrie
     """Three facets with no program ("proses", "pencairan", "lama") could be about several programs."""
     assert len(resolve("proses pencairan berapa lama", None, shipped_retriever).clarify) > 1
     assert not resolve("proses pencairan jht berapa lama", None, shipped_retriever).clarify  # names its program
+    unanswerable = resolve("nomor undian hari ini apa", None, shipped_retriever)  # vague, and no program could answer it
+    assert unanswerable.found is not None and not unanswerable.found.answered and not unanswerable.clarify
 
 
 @pytest.mark.model
