@@ -197,7 +197,8 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         carried = program or previous.program
         subject = previous.subject or previous.understood
         keywords = topic_words(subject, retriever, exclude=terms) if carried else []
-        if not keywords and (vague or not carried):  # "syaratnya apa?": the question that opened the topic is the subject
+        said = bool(subject_words(subject, retriever)) or not carried  # the first message said more than its program
+        if not keywords and said and (vague or not carried):  # "berapa iurannya?" after "cara klaim jht": that question is the subject
             understood = f"{message} ({subject})"
         else:  # "trs klo gigi palsu?": within the topic's program and its words
             label = topic_label(carried, retriever)
