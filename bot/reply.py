@@ -82,10 +82,11 @@ LEAD_MARGIN = 0.05  # hits this close to the best may lead when their sentence a
 
 
 def lead_hit(result: SearchResult, limit: int = 3) -> Hit:
-    """The hit the reply opens with: of the best hit and those within LEAD_MARGIN of its score, the
-    one whose answer sentence holds most of what is asked."""
+    """The hit the reply opens with: of the best hit and those within LEAD_MARGIN of its score (and of
+    the program asked, when the question names one), the one whose answer sentence holds most of
+    what is asked."""
     best = result.hits[0]
-    close = [h for h in first_page(result, limit) if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None]
+    close = [h for h in first_page(result, limit) if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None and not h.other_program]
     return max(close, key=lambda h: h.answer_score, default=best)
 
 

@@ -31,6 +31,7 @@ from index.types import Hit, Passage, SearchResult
 logger = logging.getLogger(__name__)
 
 GENERAL_PROGRAMS = frozenset({"umum", "berita"})  # passages about BPJS as a whole, not one program
+HEALTH_PROGRAM = "jkn"  # the one program BPJS Kesehatan runs; every other program is BPJS Ketenagakerjaan's
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 
 
@@ -186,8 +187,9 @@ class Retriever:
             return SearchResult(question=question, answered=False, confidence=0.0)
         fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
+        passages = self._stored.passages
         hits = tuple(
-            Hit(self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]))
+            Hit(passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]), other_program=self._program_mismatch(found.asked, passages[found.ids[i]]))
             for i in order
         )
         hits = self.with_answers(question, found, hits)
@@ -239,13 +241,16 @@ class Retriever:
 
     def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it
-        names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's title names only the other."""
+        names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is run by the other
+        (a general passage: its title names only the other)."""
         named, bodies = asked
         program = passage.program.lower()
         if named and program not in named and program in self._programs and program not in GENERAL_PROGRAMS:
             return True
         if len(bodies) != 1:
             return False
+        if program in self._programs and program not in GENERAL_PROGRAMS:  # BPJS Kesehatan runs JKN, and only JKN
+            return bodies != {"kesehatan" if program == HEALTH_PROGRAM else "ketenagakerjaan"}
         titled = set(_BODY.findall(passage.title.lower()))
         return bool(titled) and not bodies & titled
 

@@ -1,5 +1,7 @@
 """The reply formatter: pure functions from (question, language, result) to HTML and plain text."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answer import _after_shown
@@ -111,6 +113,8 @@ def test_a_close_hit_whose_sentence_answers_better_leads():
     reply = answer_reply("berapa iuran JKP?", "id", result(weak, close))
     assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>") and [p.id for p in reply.passages] == ["p1", "p0"]
     assert answer_reply("berapa iuran JKP?", "id", result(weak, far)).passages[0].id == "p0"
+    elsewhere = replace(close, other_program=True)  # of another program than the one the question names
+    assert answer_reply("berapa iuran JKP?", "id", result(weak, elsewhere)).passages[0].id == "p0"
     duplicate = Hit(passage(pid="p0"), 0.9, answer_span=SPAN, answer_score=1.0)  # adds nothing to the lead: skipped
     rest = Hit(passage(text=other_text, pid="p2"), 0.5, answer_span=(0, len(other_text)))
     swapped = result(duplicate, close, rest)

@@ -112,6 +112,18 @@ def test_naming_one_bpjs_body_mismatches_a_passage_titled_with_the_other():
     assert not retriever._program_mismatch(retriever._asked(retriever.query_text("telat bayar iuran kena denda brp")), TK)
 
 
+def test_naming_one_bpjs_body_mismatches_the_programs_of_the_other():
+    """BPJS Kesehatan runs JKN and only JKN: a PMI passage does not answer a question about BPJS
+    Kesehatan, nor a JKN passage one about BPJS Ketenagakerjaan, whatever their titles say."""
+    retriever = _retriever([KES, PMI, *OTHER])
+    kesehatan = retriever._asked(retriever.query_text("telat bayar iuran bpjs kesehatan kena denda brp"))
+    ketenagakerjaan = retriever._asked(retriever.query_text("telat bayar iuran bpjs ketenagakerjaan kena denda brp"))
+    assert retriever._program_mismatch(kesehatan, PMI) and not retriever._program_mismatch(ketenagakerjaan, PMI)
+    assert retriever._program_mismatch(ketenagakerjaan, KES) and not retriever._program_mismatch(kesehatan, KES)
+    hits = retriever.search("telat bayar iuran bpjs kesehatan kena denda brp", k=5).hits
+    assert {h.passage.id for h in hits if h.other_program} == {"pmi"}
+
+
 def test_a_passage_of_another_program_than_the_one_asked_loses_rank():
     retriever = _retriever([KES, TK, *OTHER])
     question = "telat bayar iuran bpjs kesehatan kena denda brp"
