@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -42,7 +42,14 @@ class Candidates:
     cosines: np.ndarray  # dense cosine similarity of each row
     bm25: np.ndarray  # raw BM25 score of each row
     text: str = ""  # the question as both sides saw it (spelling corrected, acronyms expanded)
-    asked: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # programs and bodies it names (Retriever._asked)
+    other_program: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of another program than the one asked
+
+
+def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
+    """`fused` with `delta` added where `rows` is true (never below zero)."""
+    if not rows.any():
+        return fused
+    return np.where(rows, np.maximum(fused + delta, 0.0), fused)
 
 
 def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -146,9 +153,9 @@ class Retriever:
 
         `topic`: the documents (Document.path) a conversation was just about; their passages gain
         `params.topic_bonus`, so that a follow-up is answered from them unless another passage is
-        clearly better. Odd input (empty, symbols, very long) gets an unanswered result; a bug raises, so that the
-        caller reports it (the bot: the maintenance reply, logged once) instead of logging it as
-        a question the corpus could not answer.
+        clearly better. Odd input (empty, symbols, very long) gets an unanswered result; a bug
+        raises, so that the caller reports it (the bot: the maintenance reply, logged once) instead
+        of logging it as a question the corpus could not answer.
         """
         return self.rank(question or "", self.candidates(question or ""), k, topic=topic)
 
@@ -176,7 +183,9 @@ class Retriever:
         dense_ids, _ = stored.dense.search(query, n)
         bm25 = stored.lexical.scores(terms)
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, self._asked(text))
+        asked = self._asked(text)
+        other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other)
 
     def rank(
         self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()
@@ -187,9 +196,11 @@ class Retriever:
             return SearchResult(question=question, answered=False, confidence=0.0)
         fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
-        passages = self._stored.passages
         hits = tuple(
-            Hit(passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]), other_program=self._program_mismatch(found.asked, passages[found.ids[i]]))
+            Hit(
+                self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]),
+                other_program=bool(found.other_program[i]),
+            )
             for i in order
         )
         hits = self.with_answers(question, found, hits)
@@ -232,7 +243,7 @@ class Retriever:
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             margin=margin,
-            program_mismatch=self._program_mismatch(found.asked, passage),
+            program_mismatch=bool(found.other_program[best]),
         )
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -258,24 +269,21 @@ class Retriever:
         """Passages of another program than the one asked lose `params.mismatch_rank_penalty`."""
         if params.mismatch_rank_penalty <= 0:
             return fused
-        passages = self._stored.passages
-        other = np.fromiter((self._program_mismatch(found.asked, passages[i]) for i in found.ids), bool, len(found.ids))
-        return np.where(other, np.maximum(fused - params.mismatch_rank_penalty, 0.0), fused) if other.any() else fused
+        return _shifted(fused, found.other_program, -params.mismatch_rank_penalty)
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
         """News passages lose `params.news_penalty`: they lead only when no program passage is close."""
         if params.news_penalty <= 0:
             return fused
         news = np.fromiter((self._stored.passages[i].program.upper() in NEWS_PROGRAMS for i in ids), bool, len(ids))
-        return np.where(news, np.maximum(fused - params.news_penalty, 0.0), fused) if news.any() else fused
+        return _shifted(fused, news, -params.news_penalty)
 
     def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
         """Passages of the documents the conversation is about gain `params.topic_bonus`."""
         if not topic or params.topic_bonus <= 0:
             return fused
-        passages = self._stored.passages
-        inside = np.fromiter((passages[i].doc in topic for i in ids), bool, len(ids))
-        return np.where(inside, fused + params.topic_bonus, fused) if inside.any() else fused
+        inside = np.fromiter((self._stored.passages[i].doc in topic for i in ids), bool, len(ids))
+        return _shifted(fused, inside, params.topic_bonus)
 
     def _varied(self, order: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
         """`order` with at most `params.per_document` passages of one document among the first
