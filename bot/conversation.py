@@ -153,13 +153,13 @@ def subject_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...
     return found
 
 
-def topic_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = (), n: int = TOPIC_WORDS) -> list[str]:
-    """What a topic is about: the `n` rarest content words of the message that opened it, in the
-    corpus ("agen perisai bpjs tk tuh apa" -> "agen perisai"). A follow-up that brings a subject of
-    its own carries them."""
-    found = subject_words(subject, retriever, exclude=exclude)
-    rarest = sorted(found, key=retriever.idf, reverse=True)[:n]
-    return [found[t] for t in found if t in rarest and retriever.idf(t) >= SPECIFIC_IDF]
+def topic_words(found: dict[str, str], retriever: Retriever, *, exclude: tuple[str, ...] = (), n: int = TOPIC_WORDS) -> list[str]:
+    """What a topic is about: the `n` rarest of the `subject_words` of the message that opened it,
+    in the corpus, leaving out `exclude` ("agen perisai bpjs tk tuh apa" -> "agen perisai"). A
+    follow-up carries them."""
+    kept = [t for t in found if t not in exclude]
+    rarest = sorted(kept, key=retriever.idf, reverse=True)[:n]
+    return [found[t] for t in kept if t in rarest and retriever.idf(t) >= SPECIFIC_IDF]
 
 
 def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool:
@@ -196,9 +196,9 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     if previous is not None:
         carried = program or previous.program
         subject = previous.subject or previous.understood
-        keywords = topic_words(subject, retriever, exclude=terms) if carried else []
-        said = bool(subject_words(subject, retriever)) or not carried  # the first message said more than its program
-        if not keywords and said and (vague or not carried):  # "berapa iurannya?" after "cara klaim jht": that question is the subject
+        said = subject_words(subject, retriever)  # what the first message said besides its program
+        keywords = topic_words(said, retriever, exclude=terms) if carried else []
+        if not keywords and (said or not carried) and (vague or not carried):  # "berapa iurannya?" after "cara klaim jht": that question is the subject
             understood = f"{message} ({subject})"
         else:  # "trs klo gigi palsu?": within the topic's program and its words
             label = topic_label(carried, retriever)

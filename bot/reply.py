@@ -81,12 +81,12 @@ def first_page(result: SearchResult, limit: int = 3) -> tuple[Hit, ...]:
 LEAD_MARGIN = 0.05  # hits this close to the best may lead when their sentence answers better (bench/reply.py)
 
 
-def lead_hit(result: SearchResult, limit: int = 3) -> Hit:
-    """The hit the reply opens with: of the best hit and those within LEAD_MARGIN of its score (and of
-    the program asked, when the question names one), the one whose answer sentence holds most of
-    what is asked."""
-    best = result.hits[0]
-    close = [h for h in first_page(result, limit) if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None and not h.other_program]
+def lead_hit(page: Sequence[Hit]) -> Hit:
+    """The hit the reply opens with, of a first page (`first_page`): of the best hit and those within
+    LEAD_MARGIN of its score (and of the program asked, when the question names one), the one whose
+    answer sentence holds most of what is asked."""
+    best = page[0]
+    close = [h for h in page if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None and not h.other_program]
     return max(close, key=lambda h: h.answer_score, default=best)
 
 
@@ -260,11 +260,12 @@ def answer_reply(
         lead = t("lead_more", language, question=_echo(question))
         blocks = [_block(h, language) for h in hits]
     else:
-        hits = [lead_hit(result, limit)] if result.hits else []
+        page = first_page(result, limit)
+        hits = [lead_hit(page)] if page else []
         lead = ""
         blocks = [_block(h, language) for h in hits]
         shown = set(tokenize(hits[0].passage.text)) if hits else set()
-        for hit in [h for h in first_page(result, limit) if h is not hits[0]]:
+        for hit in [h for h in page if h is not hits[0]]:
             if hit.passage.superseded_by or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
             block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
