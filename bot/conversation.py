@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
-from index.normalize import acronyms, informal_words, query_text, standardise, stopwords, tokenize, words
+from index.normalize import acronyms, informal_words, query_text, standardise, stopwords, tokenize, translated_english, words
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
 # naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
@@ -144,9 +144,11 @@ def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
 def subject_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
     """The content words of the message that opened a topic, without the words that name a program
     and the terms in `exclude`: stemmed term -> the word as written after spelling is standardised."""
-    program_words, stop = _program_words(retriever), stopwords()
+    program_words, stop, translated = _program_words(retriever), stopwords(), translated_english()
     found: dict[str, str] = {}
     for word in words(retriever.query_text(subject)):
+        if len(word) < 2 or word in translated:  # "paid" is said by the "bayar" beside it; "m" of "I'm" says nothing
+            continue
         term = next(iter(tokenize(word)), "")
         if term and not term.isdigit() and term not in stop and term not in program_words and term not in exclude and retriever.knows(term):
             found.setdefault(term, word)

@@ -46,6 +46,13 @@ def informal_words() -> dict[str, str]:
 
 
 @cache
+def translated_english() -> frozenset[str]:
+    """English words that english.tsv keeps beside their Indonesian translation ("paid" -> "paid bayar")."""
+    pairs = (line.split("\t") for line in _data_lines("english.tsv"))
+    return frozenset(k.strip().lower() for k, v in pairs if len(v.split()) > 1 and v.split()[0].lower() == k.strip().lower())
+
+
+@cache
 def acronyms() -> tuple[Acronym, ...]:
     rows = (line.split("\t") for line in _data_lines("acronyms.tsv"))
     return tuple(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Turn, named_program, partly_named, resolve
+from bot.conversation import Turn, named_program, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from tests.bot.offline import sends
 from tests.harness import buttons
@@ -162,6 +162,15 @@ def test_a_follow_up_with_its_own_subject_carries_the_rare_words_of_the_topic(sh
     previous = Turn("anak magang wajib ikut bpjs tk?", "TK", 0.0, "anak magang wajib ikut bpjs tk?")
     res = resolve("kalau kecelakaan di tempat kerja gimana", previous, shipped_retriever)
     assert res.follow_up and res.understood.endswith("(BPJS Ketenagakerjaan: magang)")  # not "anak", "wajib", "ikut"
+
+
+@pytest.mark.model
+def test_a_topic_is_named_by_its_content_words_not_english_doubles_or_connectives(shipped_retriever):
+    """English words kept beside their translation ("paid" beside "bayar"), single letters ("m" of
+    "I'm") and connectives ("walau") never name a topic, however rare they are in the corpus."""
+    said = subject_words("my boss hasnt paid, I'm worried about work walau sudah lama", shipped_retriever)
+    assert said and not {"paid", "work", "m", "walau", "worried"} & set(said.values())
+    assert "bayar" in said.values()
 
 
 @pytest.mark.model
