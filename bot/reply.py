@@ -78,16 +78,19 @@ def first_page(result: SearchResult, limit: int = 3) -> tuple[Hit, ...]:
     return (result.hits[0], *rest)
 
 
-LEAD_MARGIN = 0.05  # hits this close to the best may lead when their sentence answers better (bench/reply.py)
+LEAD_MARGIN = 0.05  # a hit this close to the best may lead when the best is of another program than the one asked
 
 
 def lead_hit(page: Sequence[Hit]) -> Hit:
-    """The hit the reply opens with, of a first page (`first_page`): of the best hit and those within
-    LEAD_MARGIN of its score (and of the program asked, when the question names one), the one whose
-    answer sentence holds most of what is asked."""
+    """The hit the reply opens with, of a first page (`first_page`): the engine's best, whose rank
+    already weighs how well its sentence answers (Retriever._answering_first); but when the best is
+    of another program than the one the question names, the first hit within LEAD_MARGIN of it that
+    is of that program and has an answer sentence."""
     best = page[0]
-    close = [h for h in page if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None and not h.other_program]
-    return max(close, key=lambda h: h.answer_score, default=best)
+    if not best.other_program:
+        return best
+    close = (h for h in page if h.score >= best.score - LEAD_MARGIN and h.answer_span is not None and not h.other_program)
+    return next(close, best)
 
 
 def answer_text(hit: Hit) -> str:
@@ -251,7 +254,7 @@ def answer_reply(
     """The answer to a question, answer first; or the `limit` hits from `start` on ("Jawaban lain").
 
     The first page opens with an answer sentence in bold (`lead_hit`: the best hit's, or a close
-    hit's that holds more of what is asked), followed by the rest of its passage (cut short) and
+    hit's of the program asked), followed by the rest of its passage (cut short) and
     one source line. A further close hit joins only while it adds terms
     not shown yet and the reply stays under MAX_VISIBLE characters; the others are "Jawaban lain".
     """

@@ -34,6 +34,10 @@ class FusionParams:
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
+    # The `answer_top` best candidates gain `answer_weight` x their answer sentence's score
+    # (index/answer_sentence.py): tuned on dev, worker and 600 TyDi train questions (bench/retrieval.py).
+    answer_weight: float = 0.1
+    answer_top: int = 5
     # At most `per_document` passages of one document among the first `varied_top` hits (0: no cap).
     per_document: int = 2
     varied_top: int = 3

@@ -155,10 +155,13 @@ def query_text(question: str, correct: Callable[[str], str] | None = None) -> st
     `correct` (index/spelling.py) fixes typos against the corpus vocabulary before acronyms are
     expanded, so that "jaminan hari tau" gains "jht" as "jaminan hari tua" does.
     """
+    return expand_acronyms(spelled(question, correct), original=clean(question))
+
+
+def spelled(question: str, correct: Callable[[str], str] | None = None) -> str:
+    """The question in standard spelling, typos corrected: `query_text` before acronyms are expanded."""
     text = standardise(question)
-    if correct is not None:
-        text = correct(text)
-    return expand_acronyms(text, original=clean(question))
+    return correct(text) if correct is not None else text
 
 
 def tokenize(text: str) -> list[str]:

@@ -104,20 +104,21 @@ def test_further_passages_join_only_when_they_add_something():
     assert len(visible_text(reply.html)) <= MAX_VISIBLE
 
 
-def test_a_close_hit_whose_sentence_answers_better_leads():
-    """The engine's order stands unless a hit within LEAD_MARGIN holds more of what is asked."""
+def test_the_engines_best_leads_unless_it_is_of_another_program_than_the_one_asked():
+    """The engine's order stands (its rank already weighs the answer sentence); a close hit of the
+    program asked leads over a best of another program, a far one does not."""
     other_text = "Peserta BPU membayar iuran JKK dan JKM sendiri setiap bulan lewat aplikasi JMO."
-    weak = Hit(passage(text=other_text, pid="p0", program="BPU"), 0.9, answer_span=(0, len(other_text)), answer_score=1.0)
+    best = Hit(passage(text=other_text, pid="p0", program="BPU"), 0.9, answer_span=(0, len(other_text)), answer_score=1.0)
     close = Hit(passage(), 0.9 - LEAD_MARGIN / 2, answer_span=SPAN, answer_score=3.0)
     far = Hit(passage(), 0.9 - LEAD_MARGIN * 2, answer_span=SPAN, answer_score=3.0)
-    reply = answer_reply("berapa iuran JKP?", "id", result(weak, close))
+    assert answer_reply("berapa iuran JKP?", "id", result(best, close)).passages[0].id == "p0"  # a better sentence alone does not lead
+    elsewhere = replace(best, other_program=True)  # the question names another program than this hit's
+    reply = answer_reply("berapa iuran JKP?", "id", result(elsewhere, close))
     assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>") and [p.id for p in reply.passages] == ["p1", "p0"]
-    assert answer_reply("berapa iuran JKP?", "id", result(weak, far)).passages[0].id == "p0"
-    elsewhere = replace(close, other_program=True)  # of another program than the one the question names
-    assert answer_reply("berapa iuran JKP?", "id", result(weak, elsewhere)).passages[0].id == "p0"
-    duplicate = Hit(passage(pid="p0"), 0.9, answer_span=SPAN, answer_score=1.0)  # adds nothing to the lead: skipped
+    assert answer_reply("berapa iuran JKP?", "id", result(elsewhere, far)).passages[0].id == "p0"
+    duplicate = Hit(passage(pid="p0", program="BPU"), 0.9, answer_span=SPAN, answer_score=1.0, other_program=True)
     rest = Hit(passage(text=other_text, pid="p2"), 0.5, answer_span=(0, len(other_text)))
-    swapped = result(duplicate, close, rest)
+    swapped = result(duplicate, close, rest)  # the lead is the second hit; the first adds nothing to it
     reply = answer_reply("berapa iuran JKP?", "id", swapped)
     assert [p.id for p in reply.passages] == ["p1"] and _after_shown(swapped, reply) == 2  # "Jawaban lain" goes on from p2
 

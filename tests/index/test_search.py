@@ -77,10 +77,11 @@ def test_ranking_equals_brute_force_fusion(retriever, fixture_index, question):
     vectors = FakeEncoder().encode_passages([embedding_text(p) for p in retriever.passages])
     cosines = vectors @ query
     bm25 = read_index(fixture_index).lexical.scores(list(dict.fromkeys(tokenize(text))))
-    fused, _ = fuse(cosines, bm25, retriever.params)
+    params = replace(retriever.params, answer_weight=0.0)  # the sentence-level gain is tested below
+    fused, _ = fuse(cosines, bm25, params)
     expected = [retriever.passages[i].id for i in np.argsort(-fused, kind="stable")[:5]]
 
-    hits = retriever.search(question, k=5).hits
+    hits = retriever.rank(question, retriever.candidates(question), 5, params).hits
     assert [h.passage.id for h in hits] == expected
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all(0.0 <= h.score <= 1.0 for h in hits)
@@ -132,6 +133,22 @@ def test_the_first_hits_come_from_more_than_one_document(retriever):
     assert varied(["a", "a", "a", "b"], per_document=0) == [0, 1, 2, 3]
     assert varied(["", "", "", "b"]) == [0, 1, 2, 3]  # passages of no document (TyDi) are not capped
     assert varied(["a", "a", "a"]) == [0, 1, 2]  # nothing else to show
+
+
+@pytest.mark.parametrize("question", ["berapa iuran jkn kelas 3 mandiri", "gmn cara klaim jht kalo resign", "apa itu jkp"])
+def test_the_best_candidates_gain_by_how_well_their_sentence_answers(retriever, question):
+    """The answer_top best candidates gain answer_weight x their answer sentence's score; no others."""
+    params = retriever.params
+    assert params.answer_weight > 0 and params.answer_top > 0
+    found = retriever.candidates(question)
+    plain = retriever.rank(question, found, 20, replace(params, answer_weight=0.0)).hits
+    gained = {h.passage.id: h for h in retriever.rank(question, found, 20).hits}
+    top = {h.passage.id for h in sorted(plain, key=lambda h: -h.score)[: params.answer_top]}
+    for hit in plain:
+        if hit.passage.id in gained:
+            gain = params.answer_weight * gained[hit.passage.id].answer_score if hit.passage.id in top else 0.0
+            assert gained[hit.passage.id].score == pytest.approx(hit.score + gain)
+    assert any(gained[i].score > h.score for h in plain for i in top if i == h.passage.id)  # something gained
 
 
 def test_the_documents_of_a_conversation_come_first_when_close(retriever):
