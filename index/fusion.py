@@ -5,7 +5,8 @@ tuned weight (equal-weight rank fusion loses to the stronger side; FACTS.md). Th
 uses absolute signals instead (`Signals`): how close the best passage is in the embedding space,
 how much of the question's (idf-weighted) vocabulary it contains, whether both sides agree on it,
 and whether it belongs to the program the question names. News passages, and passages of another
-program (or BPJS body) than the one the question names, are pushed below passages that score close to them.
+program (or BPJS body) than the one the question names, are pushed below passages that score close to them;
+the best few gain by how well their answer sentence holds what is asked (`answer_weight`).
 """
 
 from __future__ import annotations
