@@ -3,7 +3,7 @@
 Two general signals, no wording of any test: the question's terms (a term counts less the more
 sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
 read from its question words ("berapa" -> an amount, "berapa lama"/"kapan" -> a duration or
-date, "cara"/"bagaimana" -> steps, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
+date, "batas"/"maksimal" -> either, "cara"/"bagaimana" -> steps, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
 "bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "apa itu" -> a definition) and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
@@ -36,13 +36,15 @@ class Kind(Enum):
     LAW = "law"
     REASON = "reason"
     COMPARISON = "comparison"
+    LIMIT = "limit"
     NUMBER = "number"
     ANY = "any"
 
 
 _UNITS = frozenset("hari minggu bulan tahun jam day days week weeks month months year years".split())
 _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
-_DURATION_WORDS = frozenset("kapan when lama durasi jangka batas waktu umur usia age old".split())
+_DURATION_WORDS = frozenset("kapan when lama durasi jangka waktu umur usia age old".split())
+_LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
 _REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas requirement requirements eligible".split())
 _CONDITION_WORDS = frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
@@ -120,6 +122,8 @@ def question_kind(text: str) -> Kind:
         return Kind.LAW
     if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:
         return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
+    if present & _LIMIT_WORDS:
+        return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
     if present & _AMOUNT_WORDS:
         return Kind.AMOUNT
     if present & _STEP_WORDS:
@@ -144,6 +148,8 @@ def question_kind(text: str) -> Kind:
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def holds(kind: Kind, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact asked for (a regulation's number is no figure)."""
+    if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a time ("batas klaim 5 tahun")
+        return holds(Kind.AMOUNT, sentence) or holds(Kind.DURATION, sentence)
     pattern = _SIGNALS.get(kind)
     if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER):
         sentence = _CITATION.sub("", sentence)

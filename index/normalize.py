@@ -24,6 +24,8 @@ _MARKUP = re.compile(r"<[^>]{0,200}>|[*_`~#>\[\]|]+")
 _EDGE_PUNCT = "\"'.,;:!?()[]{}<>«»“”‘’"
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2([^\W\d_]*)$")  # "syarat2nya": informal for "syarat-syaratnya"
+_SHORT_AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(rb|jt|k)$", re.I)  # "600rb", "5jt", "50k": a number and its unit in one
+_AMOUNT_UNITS = {"rb": "ribu", "jt": "juta", "k": "ribu"}
 
 
 def _data_lines(name: str) -> list[str]:
@@ -120,7 +122,8 @@ def words(text: str) -> list[str]:
 def standardise(text: str) -> str:
     """Replace informal spellings word by word, keeping case and punctuation of the rest.
 
-    "gmn cara klaim JHT kalo resign?" -> "bagaimana cara klaim JHT kalau mengundurkan diri?"
+    "gmn cara klaim JHT kalo resign?" -> "bagaimana cara klaim JHT kalau mengundurkan diri?";
+    "syarat2nya" -> "syarat-syaratnya"; "600rb" -> "600 ribu".
     """
     table = informal_words()
     out = []
@@ -130,6 +133,8 @@ def standardise(text: str) -> str:
         if standard is None and (twice := _REDUPLICATED.match(core)) and twice[1].lower() not in _acronym_words():
             base = table.get(twice[1].lower(), twice[1])
             standard = f"{base}-{base}{twice[2]}"
+        if standard is None and (amount := _SHORT_AMOUNT.match(core)):
+            standard = f"{amount[1]} {_AMOUNT_UNITS[amount[2].lower()]}"
         out.append(token.replace(core, standard, 1) if standard else token)
     return " ".join(out)
 

@@ -39,6 +39,9 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("apa itu JKP?", Kind.DEFINITION),
         ("what is JKP", Kind.DEFINITION),
         ("how much is the JKP benefit", Kind.AMOUNT),
+        ("batas upah iuran jp", Kind.LIMIT),
+        ("klaim jkk maksimal brp", Kind.LIMIT),
+        ("batas waktu klaim jkk", Kind.DURATION),
         ("jkp", Kind.ANY),
     ],
 )
@@ -60,6 +63,13 @@ def test_steps_for_how():
 
 def test_a_condition_with_its_list_for_requirements():
     assert best("syarat dapat jkp apa aja") == "Syarat penerima JKP:\n• terkena PHK, bukan mengundurkan diri;\n• sudah membayar iuran 12 bulan dalam 24 bulan."
+
+
+def test_a_cap_is_an_amount_or_a_time():
+    text = "Batas upah JP disesuaikan setiap tahun. Batas upah JP bulan ini Rp11.086.300."
+    assert best("batas upah jp", text=text) == "Batas upah JP bulan ini Rp11.086.300."
+    text = "Klaim JKK diajukan lewat perusahaan. Hak klaim JKK gugur setelah lewat 5 tahun."
+    assert best("klaim jkk maksimal", text=text) == "Hak klaim JKK gugur setelah lewat 5 tahun."
 
 
 def test_a_superseded_passage_has_no_answer_sentence():

@@ -93,6 +93,11 @@ def test_a_word_doubled_with_a_2_is_written_out(informal, standard):
     assert "2" not in tokenize(standardise("syarat2nya apa"))
 
 
+@pytest.mark.parametrize(("informal", "standard"), [("bsu 600rb", "bsu 600 ribu"), ("potong 5jt?", "potong 5 juta?"), ("2,5JT", "2,5 juta"), ("50k", "50 ribu")])
+def test_an_amount_written_with_its_short_unit_is_written_out(informal, standard):
+    assert standardise(informal) == standard
+
+
 def test_thousands_separator_does_not_split_the_number():
     assert words("Rp42.000") == ["rp", "42000"]
 
