@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 
 from bot.conversation import Turn, answers_own_terms, resolve, topic_label, turn_of
 from bot.language import detect_language, is_supported
-from bot.reply import NEUTRAL_PROGRAMS, Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, shorten
+from bot.reply import Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, shorten
 from bot.texts import t, ui_language
 from index import Retriever, SearchResult
 from index.normalize import MAX_QUERY_CHARS, printable
+from index.types import NEUTRAL_PROGRAMS
 
 SEARCH_K = 10  # hits fetched per question: the first page plus "Jawaban lain"
 MAX_SUGGESTIONS = 3

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
 from index.normalize import acronyms, informal_words, query_text, standardise, stopwords, tokenize, translated_english, words
+from index.types import NEUTRAL_PROGRAMS
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
 # naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
@@ -24,7 +25,6 @@ BODIES = {
     ("bpjs", "tk"): "TK", ("bpjstk",): "TK", ("ketenagakerjaan",): "TK", ("bpjamsostek",): "TK", ("jamsostek",): "TK",
 }
 BODY_LABELS = {"TK": "BPJS Ketenagakerjaan"}
-NEUTRAL = frozenset({"", "UMUM", "BERITA"})
 SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the question is about
 TOPIC_WORDS = 2  # the rarest words of a topic's first message that a follow-up with its own subject carries
 SHARED_FACET = 0.4  # a term that passages of this share of the programs use asks about a facet, not a subject
@@ -67,7 +67,7 @@ class Resolution:
 
 def program_labels(retriever: Retriever) -> dict[str, str]:
     """Program code -> label, for the programs the corpus covers (general and news documents excluded)."""
-    return {code: label for code, label in retriever.topics() if code not in NEUTRAL}
+    return {code: label for code, label in retriever.topics() if code not in NEUTRAL_PROGRAMS}
 
 
 def topic_label(code: str, retriever: Retriever) -> str:
@@ -171,7 +171,7 @@ def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool
     return (
         len([w for w in words(standardise(message)) if w not in stopwords()]) <= MAX_VAGUE_WORDS
         and len(terms) <= MAX_VAGUE_TERMS
-        and all(retriever.idf(t) < SPECIFIC_IDF or len(retriever.programs_using(t) - NEUTRAL) >= SHARED_FACET * programs for t in terms)
+        and all(retriever.idf(t) < SPECIFIC_IDF or len(retriever.programs_using(t) - NEUTRAL_PROGRAMS) >= SHARED_FACET * programs for t in terms)
     )
 
 
@@ -260,6 +260,6 @@ def turn_of(resolution: Resolution, result: SearchResult, now: float, quoted: in
     program = resolution.program
     if not program and result.answered and result.hits:
         program = result.hits[0].passage.program.upper()
-        program = "" if program in NEUTRAL else program
+        program = "" if program in NEUTRAL_PROGRAMS else program
     documents = tuple(dict.fromkeys(h.passage.doc for h in result.hits[:quoted])) if result.answered else resolution.documents
     return Turn(resolution.understood, program, now, resolution.subject or resolution.message, documents)

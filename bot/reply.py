@@ -19,7 +19,7 @@ from bot.store import Stats
 from bot.texts import t, ui_language
 from index.normalize import tokenize
 from index.sentences import sentence_spans
-from index.types import Hit, Passage, SearchResult
+from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, Hit, Passage, SearchResult
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted in UTF-16 code units
 MAX_ECHO = 120  # characters of the question repeated in a "more quotes" lead line
@@ -32,8 +32,6 @@ NEW_TERMS = 0.5  # ... and only when at least this share of its answer's terms i
 MAX_URL = 400
 MAX_LINK_LABEL = 45  # a longer official address is shown as its site
 RELATIVE_FLOOR = 0.8  # a 2nd/3rd passage joins the first answer only if its score is this close
-HEALTH_PROGRAMS = frozenset({"JKN", "KIS", "JKN-KIS", "KESEHATAN"})
-NEUTRAL_PROGRAMS = frozenset({"", "UMUM", "BERITA"})
 OFFICIAL_SITES = {"tk": "https://www.bpjsketenagakerjaan.go.id", "kes": "https://www.bpjs-kesehatan.go.id"}
 
 MONTHS = {

@@ -50,9 +50,6 @@ DEFAULT_PARAMS = {
 }
 
 
-NEWS_PROGRAMS = frozenset({"BERITA"})  # Document.program of news articles
-
-
 @dataclass(frozen=True)
 class Signals:
     """What the answer decision knows about the best candidate passage of a question."""

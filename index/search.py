@@ -20,18 +20,16 @@ from index.answer_sentence import Kind, best_sentence, question_kind
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
-from index.fusion import NEWS_PROGRAMS, FusionParams, Signals, answer_confidence, fuse, params_for
+from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
 from index.normalize import acronyms, clean, expand_acronyms, query_text, spelled, tokenize, words
 from index.passages import embedding_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
-from index.types import Hit, Passage, SearchResult
+from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
 
-GENERAL_PROGRAMS = frozenset({"umum", "berita"})  # passages about BPJS as a whole, not one program
-HEALTH_PROGRAM = "jkn"  # the one program BPJS Kesehatan runs; every other program is BPJS Ketenagakerjaan's
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 
 
@@ -278,12 +276,13 @@ class Retriever:
         (a general passage: its title names only the other)."""
         named, bodies = asked
         program = passage.program.lower()
-        if named and program not in named and program in self._programs and program not in GENERAL_PROGRAMS:
+        specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
+        if named and program not in named and specific:
             return True
         if len(bodies) != 1:
             return False
-        if program in self._programs and program not in GENERAL_PROGRAMS:  # BPJS Kesehatan runs JKN, and only JKN
-            return bodies != {"kesehatan" if program == HEALTH_PROGRAM else "ketenagakerjaan"}
+        if specific:  # BPJS Kesehatan runs JKN, and only JKN
+            return bodies != {"kesehatan" if program.upper() in HEALTH_PROGRAMS else "ketenagakerjaan"}
         titled = set(_BODY.findall(passage.title.lower()))
         return bool(titled) and not bodies & titled
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# Document.program codes with a meaning of their own (upper case), for the engine and the bot alike.
+NEUTRAL_PROGRAMS = frozenset({"", "UMUM", "BERITA"})  # BPJS as a whole, news, or none: not one program
+NEWS_PROGRAMS = frozenset({"BERITA"})  # news articles
+HEALTH_PROGRAMS = frozenset({"JKN", "KIS", "JKN-KIS", "KESEHATAN"})  # BPJS Kesehatan's; every other program is BPJS Ketenagakerjaan's
+
 
 @dataclass(frozen=True)
 class Document:
