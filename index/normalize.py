@@ -160,13 +160,16 @@ def query_text(question: str, correct: Callable[[str], str] | None = None) -> st
     `correct` (index/spelling.py) fixes typos against the corpus vocabulary before acronyms are
     expanded, so that "jaminan hari tau" gains "jht" as "jaminan hari tua" does.
     """
-    return expand_acronyms(spelled(question, correct), original=clean(question))
+    return query_forms(question, correct)[1]
 
 
-def spelled(question: str, correct: Callable[[str], str] | None = None) -> str:
-    """The question in standard spelling, typos corrected: `query_text` before acronyms are expanded."""
+def query_forms(question: str, correct: Callable[[str], str] | None = None) -> tuple[str, str]:
+    """The question in standard spelling with typos corrected, and the same with acronyms expanded
+    (`query_text`): the first holds only the words the question itself used."""
     text = standardise(question)
-    return correct(text) if correct is not None else text
+    if correct is not None:
+        text = correct(text)
+    return text, expand_acronyms(text, original=clean(question))
 
 
 def tokenize(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, clean, expand_acronyms, query_text, spelled, tokenize, words
+from index.normalize import acronyms, query_forms, query_text, tokenize, words
 from index.passages import embedding_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -43,12 +43,12 @@ class Candidates:
     other_program: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of another program than the one asked
     question: str = ""  # the question as asked
     direct: frozenset[str] = frozenset()  # the terms the question itself used, typos corrected (not acronym expansions)
+    answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
     def kind(self) -> Kind:
         """The kind of fact asked for (index/answer_sentence.py)."""
         return question_kind(f"{self.question} {self.text}")
-
 
 
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
@@ -180,8 +180,7 @@ class Retriever:
 
     def candidates(self, question: str) -> Candidates:
         """The passages either side ranks high for `question`, with both sides' raw scores."""
-        corrected = spelled(question, self.speller.correct)
-        text = expand_acronyms(corrected, original=clean(question))  # = self.query_text(question)
+        corrected, text = query_forms(question, self.speller.correct)
         terms = list(dict.fromkeys(tokenize(text)))
         direct = frozenset(tokenize(corrected))
         stored, n = self._stored, self.params.candidates
@@ -204,14 +203,14 @@ class Retriever:
             return SearchResult(question=question, answered=False, confidence=0.0)
         fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
+        answers = [self._answer(found, int(i)) for i in order]  # the sentence of each hit that answers (index/answer_sentence.py)
         hits = tuple(
             Hit(
                 self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]),
-                other_program=bool(found.other_program[i]),
+                answer_span=a[1] if a else None, answer_score=a[0] if a else 0.0, other_program=bool(found.other_program[i]),
             )
-            for i in order
+            for i, a in zip(order, answers)
         )
-        hits = self.with_answers(found, hits)
         conf = answer_confidence(self.signals(found, fused, full), params)
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
 
@@ -228,10 +227,14 @@ class Retriever:
         order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
         return fused, lexical, self._varied(order, found.ids, params)
 
-    def _answer(self, found: Candidates, passage: Passage) -> tuple[float, tuple[int, int]] | None:
-        """The score and span of the passage's sentence that answers `found`'s question."""
-        idf = self._stored.lexical.idf
-        return best_sentence(passage.text, found.terms, found.kind, idf, found.direct, superseded=bool(passage.superseded_by))
+    def _answer(self, found: Candidates, row: int) -> tuple[float, tuple[int, int]] | None:
+        """The score and span of the sentence of candidate `row`'s passage that answers `found`'s
+        question, scored once per question (ranking and the hits both read it)."""
+        if row not in found.answers:
+            passage = self._stored.passages[found.ids[row]]
+            idf = self._stored.lexical.idf
+            found.answers[row] = best_sentence(passage.text, found.terms, found.kind, idf, found.direct, superseded=bool(passage.superseded_by))
+        return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
         """The `params.answer_top` best candidates gain `params.answer_weight` times the score of their
@@ -241,14 +244,9 @@ class Retriever:
         top = np.argsort(-fused, kind="stable")[: params.answer_top]
         gain = np.zeros_like(fused)
         for n in top:
-            best = self._answer(found, self._stored.passages[found.ids[n]])
+            best = self._answer(found, int(n))
             gain[n] = params.answer_weight * best[0] if best else 0.0
         return fused + gain
-
-    def with_answers(self, found: Candidates, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
-        """`hits` with the span of the sentence that answers the question (index/answer_sentence.py)."""
-        best = [self._answer(found, h.passage) for h in hits]
-        return tuple(replace(h, answer_span=b[1] if b else None, answer_score=b[0] if b else 0.0) for h, b in zip(hits, best))
 
     def signals(self, found: Candidates, fused: np.ndarray, order: np.ndarray) -> Signals:
         """What the answer decision reads about the best candidate (see fusion.Signals)."""
