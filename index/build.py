@@ -20,7 +20,7 @@ from index.errors import BuildError, IndexLoadError
 from index.hitung import RATES_FILE, rates_path, validate_rates
 from index.lexical import LexicalIndex
 from index.normalize import WORD_LISTS
-from index.passages import embedding_text, split_document
+from index.passages import embedding_text, lexical_text, split_document
 from index.settings import DEFAULT_MODEL
 from index.store import FORMAT_VERSION, StoredIndex, embedding_key, read_manifest, reusable_embeddings, verify, write_index
 from index.types import Finding
@@ -28,7 +28,7 @@ from index.types import Finding
 logger = logging.getLogger(__name__)
 
 # Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
-PIPELINE_VERSION = 4  # 2: short intros open the following subsection; 3: checked, superseded_by; 4: quotable blocks whole, no file-name titles
+PIPELINE_VERSION = 5  # 2: short intros open the following subsection; 3: checked, superseded_by; 4: quotable blocks whole, no file-name titles; 5: tag words in BM25
 BATCH = 32
 
 
@@ -150,7 +150,7 @@ def build_index(
         vectors[i] = fresh_rows[i] if i in fresh_rows else previous[key]
 
     dense = DenseIndex.build(vectors, dense_kind)
-    lexical = LexicalIndex.build(texts)
+    lexical = LexicalIndex.build([lexical_text(p) for p in passages])
     manifest = {
         "format": FORMAT_VERSION,
         "model": model_name,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from index.normalize import tokenize, words
 from index.sentences import split_sentences
 from index.types import Document, Passage
 
@@ -126,6 +127,18 @@ def _passage_id(doc_path: str, text: str, seen: dict[str, int]) -> str:
     return digest if n == 0 else f"{digest}-{n}"
 
 
+def tag_words(doc: Document) -> tuple[str, ...]:
+    """The words of the document's tags that its own text never uses ("paru-paru", "tuli").
+
+    Tags are the words workers use for a topic; those the text already uses would only weigh
+    its words twice, and a tag naming a whole program ("bpjs tk") would then pull every
+    document so tagged. Only the vocabulary the text lacks is kept, for BM25 (`lexical_text`).
+    """
+    used = set(tokenize(f"{doc.title}\n{doc.body}"))
+    novel = (w for tag in doc.tags for w in words(tag) if (term := tokenize(w)) and term[0] not in used)
+    return tuple(dict.fromkeys(novel))
+
+
 def split_document(doc: Document) -> list[Passage]:
     """The passages of one document, in reading order."""
     if doc.qa_pairs:
@@ -133,6 +146,7 @@ def split_document(doc: Document) -> list[Passage]:
     else:
         blocks = list(_pack([p for b in _blocks(doc.body, doc.title) for p in _pieces(b)]))
     seen: dict[str, int] = {}
+    tags = tag_words(doc)
     return [
         Passage(
             id=_passage_id(doc.path, block.text, seen),
@@ -147,6 +161,7 @@ def split_document(doc: Document) -> list[Passage]:
             checked=doc.checked,
             superseded_by=doc.superseded_by,
             title_from_name=doc.title_from_name,
+            tags=tags,
         )
         for block in blocks
         if block.text.strip()
@@ -154,7 +169,7 @@ def split_document(doc: Document) -> list[Passage]:
 
 
 def embedding_text(passage: Passage) -> str:
-    """What the encoder and BM25 see of a passage: its context line, then its text.
+    """What the encoder sees of a passage (BM25 too, with `lexical_text`): its context line, then its text.
 
     A title made from a file name ("P00000", "faq-2") says nothing about the text and, put in
     front of every passage of its document, pulls their embeddings together: it is left out.
@@ -163,3 +178,13 @@ def embedding_text(passage: Passage) -> str:
     parts = [title, *[h for h in passage.headings if h and h != passage.title]]
     context = " › ".join(p for p in parts if p)
     return f"{context}\n{passage.text}" if context else passage.text
+
+
+def lexical_text(passage: Passage) -> str:
+    """What BM25 sees of a passage: its embedding text, then its document's tag words (`tag_words`).
+
+    They are searched, never quoted nor counted as what the passage holds (`Retriever.coverage`
+    reads `embedding_text`).
+    """
+    text = embedding_text(passage)
+    return f"{text}\n{' '.join(passage.tags)}" if passage.tags else text

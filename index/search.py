@@ -23,7 +23,7 @@ from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
 from index.normalize import acronyms, query_forms, query_text, tokenize, words
-from index.passages import embedding_text
+from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
 from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, Hit, Passage, SearchResult
@@ -112,7 +112,7 @@ class Retriever:
 
         For benchmarks and tests: nothing is written, and `encoder` only encodes the questions.
         """
-        lexical = LexicalIndex.build([embedding_text(p) for p in passages])
+        lexical = LexicalIndex.build([lexical_text(p) for p in passages])
         return cls.from_parts(passages, DenseIndex.build(vectors, dense_kind), lexical, encoder)
 
     @classmethod

@@ -57,6 +57,7 @@ class Passage:
     checked: str | None = None
     superseded_by: str = ""  # set on passages of an old rule (see Document.superseded_by)
     title_from_name: bool = False  # the title was made from the file name: shown, never scored
+    tags: tuple[str, ...] = ()  # its document's tag words that the text lacks (passages.tag_words): searched by BM25, never shown
 
     @property
     def context(self) -> str:
@@ -67,12 +68,14 @@ class Passage:
     def to_json(self) -> dict:
         data = asdict(self)
         data["headings"] = list(self.headings)
+        data["tags"] = list(self.tags)
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> Passage:
         data = dict(data)
         data["headings"] = tuple(data.get("headings") or ())
+        data["tags"] = tuple(data.get("tags") or ())
         return cls(**data)
 
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, split_document, word_count
+from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, lexical_text, split_document, word_count
 from index.sentences import split_sentences
 from index.types import Document
 
@@ -240,3 +240,13 @@ def test_a_title_made_from_the_file_name_is_shown_but_not_embedded():
     assert embedding_text(headed[0]) == "Iuran\nDibayar bulanan."
     given = split_document(_doc("Iuran dibayar setiap bulan."))[0]
     assert embedding_text(given).startswith(f"{given.title}\n")
+
+
+def test_tag_words_the_text_lacks_are_searched_but_not_embedded():
+    doc = _doc("## Penyakit akibat kerja\n\nPenyakit karena lingkungan kerja dijamin JKK.", tags=("paru-paru rusak", "penyakit kerja", "JKK"))
+    (p,) = split_document(doc)
+    assert p.tags == ("paru-paru", "rusak")  # "penyakit", "kerja" and "jkk" are words of the text already
+    assert "paru-paru" in lexical_text(p) and "paru-paru" not in embedding_text(p)
+    assert lexical_text(p).startswith(embedding_text(p))
+    untagged = split_document(_doc("Iuran dibayar setiap bulan."))[0]
+    assert lexical_text(untagged) == embedding_text(untagged)

@@ -166,6 +166,23 @@ def test_the_documents_of_a_conversation_come_first_when_close(retriever):
     assert retriever.search("iuran bulanan berapa", k=10, topic=()).hits == plain.hits
 
 
+def test_a_word_only_the_tags_hold_finds_the_document(make_corpus, tmp_path):
+    from index.build import build_index
+
+    corpus = make_corpus({
+        "pak.md": "---\ntitle: Penyakit akibat kerja\nprogram: JKK\ntags: [paru-paru, tuli]\n---\n"
+        "Penyakit yang timbul karena lingkungan kerja, seperti debu atau bising, dijamin Jaminan Kecelakaan Kerja.\n",
+        "kartu.md": "---\ntitle: Kartu peserta\nprogram: UMUM\n---\nKartu peserta yang rusak atau hilang dapat dicetak ulang di kantor cabang.\n",
+    })
+    build_index(corpus, tmp_path / "index", FakeEncoder())
+    tagged = Retriever.load(tmp_path / "index", encoder=FakeEncoder())
+    found = tagged.candidates("paru-paru rusak")
+    by_doc = {tagged.passages[i].doc: score for i, score in zip(found.ids, found.bm25)}
+    assert by_doc["pak.md"] > 0  # reached through its tag alone
+    pak = next(p for p in tagged.passages if p.doc == "pak.md")
+    assert tagged.coverage(tokenize("paru-paru"), pak) == 0.0  # a tag is not what the passage holds
+
+
 @pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])
 def test_out_of_scope_question_is_refused(retriever, question):
     result = retriever.search(question)
