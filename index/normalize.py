@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 MAX_QUERY_CHARS = 1000  # the one cap on a question's length (searched, detected, logged): the first sentences carry it
-WORD_LISTS = ("informal.tsv", "english.tsv")  # word-by-word replacements, in index/data/
+WORD_LISTS = ("informal.tsv", "english.tsv", "places.tsv")  # word-by-word replacements, in index/data/
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*|%")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")

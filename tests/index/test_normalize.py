@@ -98,6 +98,12 @@ def test_an_amount_written_with_its_short_unit_is_written_out(informal, standard
     assert standardise(informal) == standard
 
 
+@pytest.mark.parametrize("place", ["taiwan", "Hongkong", "malaysia", "saudi"])
+def test_a_country_worked_in_reads_luar_negeri(place):
+    """The corpus says "luar negeri" for work abroad; it names few countries."""
+    assert standardise(f"mau kerja ke {place}, daftar bpjs dmn") == f"ingin kerja ke {place.lower()} luar negeri, daftar bpjs di mana"
+
+
 def test_thousands_separator_does_not_split_the_number():
     assert words("Rp42.000") == ["rp", "42000"]
 
