@@ -141,14 +141,14 @@ def answer_message(
         topic = topic_label(resolution.program, retriever) if resolution.program else shorten(resolution.subject, 80)
         preface = "\n\n".join(p for p in (preface, t("understood", framing, topic=html.escape(topic))) if p)
     if result.answered:
-        reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface)
+        reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface, seen=resolution.quoted)
         shown = _after_shown(result, reply)
         answer = Answer(message, language, result, reply, more_from=shown if len(result.hits) > shown else None, understood=understood)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
         answer = Answer(message, language, result, reply, suggestions, understood=understood)
-    return answer, turn_of(resolution, result, now)
+    return answer, replace(turn_of(resolution, result, now), quoted=tuple(p.id for p in reply.passages))
 
 
 def _after_shown(result: SearchResult, reply: Reply) -> int:

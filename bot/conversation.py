@@ -47,6 +47,7 @@ class Turn:
     subject: str = ""  # the message that opened the topic (follow-ups carry it, not each other)
     documents: tuple[str, ...] = ()  # the documents the answer quoted (Document.path): a follow-up looks there first
     asked: bool = False  # the bot asked back which program `understood` is about; the next message may say
+    quoted: tuple[str, ...] = ()  # the passages the reply quoted (Passage.id): a follow-up's reply does not quote them again beside its answer
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Resolution:
     unknown_words: bool = False  # the message has content words the corpus never uses
     subject: str = ""  # the message that opened the topic (the message itself for a fresh one)
     documents: tuple[str, ...] = ()  # the previous turn's documents, for a follow-up (Retriever.search's `topic`)
+    quoted: tuple[str, ...] = ()  # the passages the previous turn quoted, for a follow-up: not quoted again beside its answer
     found: SearchResult | None = None  # the search of `understood`, when resolving already made it
 
 
@@ -207,7 +209,8 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
             understood = f"{message} ({label}: {' '.join(keywords)})" if keywords else f"{message} ({label})"
         unknown = bool(unknown_terms(message, retriever))
         return Resolution(
-            message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown, documents=previous.documents
+            message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown,
+            documents=previous.documents, quoted=previous.quoted,
         )
     partly = () if program else partly_named(message, retriever)
     if len(partly) == 1:  # "manfaat pensiun berkala itu apa": JP, though not by its name in full

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -247,7 +247,14 @@ def _block(hit: Hit, language: str) -> str:
 
 
 def answer_reply(
-    question: str, language: str, result: SearchResult, *, start: int = 0, limit: int = 3, preface: str = ""
+    question: str,
+    language: str,
+    result: SearchResult,
+    *,
+    start: int = 0,
+    limit: int = 3,
+    preface: str = "",
+    seen: Collection[str] = (),
 ) -> Reply:
     """The answer to a question, answer first; or the `limit` hits from `start` on ("Jawaban lain").
 
@@ -255,6 +262,7 @@ def answer_reply(
     hit's of the program asked), followed by the rest of its passage (cut short) and
     one source line. A further close hit joins only while it adds terms
     not shown yet and the reply stays under MAX_VISIBLE characters; the others are "Jawaban lain".
+    A passage of `seen` (quoted by the conversation's previous reply) is not quoted again beside it.
     """
     if start:
         hits = list(result.hits[start : start + limit])
@@ -266,7 +274,7 @@ def answer_reply(
         lead = ""
         blocks = [_block(h, language) for h in hits]
         shown = set(tokenize(hits[0].passage.text)) if hits else set()
-        for hit in [h for h in page if h is not hits[0]]:
+        for hit in [h for h in page if h is not hits[0] and h.passage.id not in seen]:
             if hit.passage.superseded_by or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
             block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"

@@ -76,6 +76,7 @@ def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
     quoted = first.result.hits[0].passage.doc
     follow = resolve("dokumennya apa aja", conversation._turn, retriever)
     assert follow.documents == (quoted,)
+    assert follow.quoted == tuple(p.id for p in first.reply.passages) != ()  # not quoted again beside the next answer
     refused = conversation.ask("resep rendang padang", at=5)  # a refused follow-up keeps the topic's documents
     assert not refused.answered and conversation._turn.documents == (quoted,)
 

@@ -104,6 +104,18 @@ def test_further_passages_join_only_when_they_add_something():
     assert len(visible_text(reply.html)) <= MAX_VISIBLE
 
 
+def test_a_follow_up_does_not_quote_again_beside_its_answer_what_the_previous_reply_quoted():
+    other_text = "Peserta BPU membayar iuran JKK dan JKM sendiri setiap bulan lewat aplikasi JMO."
+    other = hit(passage(text=other_text, pid="p3", title="Pekerja mandiri", program="BPU"), 0.85, (0, len(other_text)))
+    third_text = "Uang tunai JKP dibayar paling lama 6 bulan sebesar 60% upah."
+    third = hit(passage(text=third_text, pid="p4", title="Manfaat JKP"), 0.84, (0, len(third_text)))
+    lead = hit(passage(text=ANSWER), span=(0, len(ANSWER)))
+    assert [p.id for p in answer_reply("iuran", "id", result(lead, other, third)).passages] == ["p1", "p3", "p4"]
+    reply = answer_reply("iuran", "id", result(lead, other, third), seen={"p3"})
+    assert [p.id for p in reply.passages] == ["p1", "p4"] and "JMO" not in reply.plain
+    assert [p.id for p in answer_reply("iuran", "id", result(lead, other), seen={"p1"}).passages][0] == "p1"  # the answer itself may be the one seen
+
+
 def test_the_engines_best_leads_unless_it_is_of_another_program_than_the_one_asked():
     """The engine's order stands (its rank already weighs the answer sentence); a close hit of the
     program asked leads over a best of another program, a far one does not."""
