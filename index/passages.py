@@ -181,10 +181,7 @@ def embedding_text(passage: Passage) -> str:
 
 
 def lexical_text(passage: Passage) -> str:
-    """What BM25 sees of a passage: its embedding text, then its document's tag words (`tag_words`).
-
-    They are searched, never quoted nor counted as what the passage holds (`Retriever.coverage`
-    reads `embedding_text`).
-    """
+    """What BM25 and the answer decision's coverage see of a passage: its embedding text, then
+    its document's tag words (`tag_words`), which are never embedded nor quoted."""
     text = embedding_text(passage)
     return f"{text}\n{' '.join(passage.tags)}" if passage.tags else text

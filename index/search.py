@@ -358,10 +358,11 @@ class Retriever:
         return self._stored.lexical.idf(term)
 
     def coverage(self, terms: list[str], passage: Passage) -> float:
-        """Share of the question's idf weight that the passage (with its title) contains."""
+        """Share of the question's idf weight that the passage contains, with its title and its
+        document's tag words (`passages.lexical_text`: the words workers use for its topic)."""
         if not terms:
             return 0.0
-        present = set(tokenize(embedding_text(passage)))
+        present = set(tokenize(lexical_text(passage)))
         weights = {t: self._stored.lexical.idf(t) for t in terms}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0

@@ -180,7 +180,8 @@ def test_a_word_only_the_tags_hold_finds_the_document(make_corpus, tmp_path):
     by_doc = {tagged.passages[i].doc: score for i, score in zip(found.ids, found.bm25)}
     assert by_doc["pak.md"] > 0  # reached through its tag alone
     pak = next(p for p in tagged.passages if p.doc == "pak.md")
-    assert tagged.coverage(tokenize("paru-paru"), pak) == 0.0  # a tag is not what the passage holds
+    assert tagged.coverage(tokenize("paru-paru"), pak) == 1.0  # the answer decision reads the tags too
+    assert tagged.coverage(tokenize("rusak"), pak) == 0.0
 
 
 @pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])
