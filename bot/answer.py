@@ -148,7 +148,7 @@ def answer_message(
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
         answer = Answer(message, language, result, reply, suggestions, understood=understood)
-    return answer, replace(turn_of(resolution, result, now), quoted=tuple(p.id for p in reply.passages))
+    return answer, turn_of(resolution, result, now, quoted=tuple(p.id for p in reply.passages))
 
 
 def _after_shown(result: SearchResult, reply: Reply) -> int:

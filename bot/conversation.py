@@ -257,12 +257,13 @@ def answers_own_terms(resolution: Resolution, result: SearchResult, retriever: R
     return max(retriever.coverage(terms, h.passage) for h in result.hits[:3]) >= MIN_OWN_COVERAGE
 
 
-def turn_of(resolution: Resolution, result: SearchResult, now: float, quoted: int = TOPIC_HITS) -> Turn:
-    """The turn to remember: the program named, carried, or else the one the answer was about, and
-    the documents of the passages quoted (a refused follow-up keeps its topic's)."""
+def turn_of(resolution: Resolution, result: SearchResult, now: float, quoted: tuple[str, ...] = ()) -> Turn:
+    """The turn to remember: the program named, carried, or else the one the answer was about, the
+    documents of its TOPIC_HITS best hits (a refused follow-up keeps its topic's), and the passages
+    its reply quoted (`quoted`, Passage.id)."""
     program = resolution.program
     if not program and result.answered and result.hits:
         program = result.hits[0].passage.program.upper()
         program = "" if program in NEUTRAL_PROGRAMS else program
-    documents = tuple(dict.fromkeys(h.passage.doc for h in result.hits[:quoted])) if result.answered else resolution.documents
-    return Turn(resolution.understood, program, now, resolution.subject or resolution.message, documents)
+    documents = tuple(dict.fromkeys(h.passage.doc for h in result.hits[:TOPIC_HITS])) if result.answered else resolution.documents
+    return Turn(resolution.understood, program, now, resolution.subject or resolution.message, documents, quoted=quoted)
