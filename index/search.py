@@ -167,8 +167,8 @@ class Retriever:
 
     @cached_property
     def speller(self) -> Speller:
-        """Typo correction against the words of this index's passages."""
-        return Speller.from_texts(embedding_text(p) for p in self._stored.passages)
+        """Typo correction against the words BM25 knows: the passages' and their tag words."""
+        return Speller.from_texts(lexical_text(p) for p in self._stored.passages)
 
     @cached_property
     def _programs(self) -> frozenset[str]:
@@ -341,7 +341,7 @@ class Retriever:
     def _term_programs(self) -> dict[str, frozenset[str]]:
         programs: dict[str, set[str]] = {}
         for passage in self._stored.passages:
-            for term in set(tokenize(embedding_text(passage))):
+            for term in set(tokenize(lexical_text(passage))):
                 programs.setdefault(term, set()).add(passage.program.upper())
         return {term: frozenset(codes) for term, codes in programs.items()}
 

@@ -170,7 +170,7 @@ def test_a_word_only_the_tags_hold_finds_the_document(make_corpus, tmp_path):
     from index.build import build_index
 
     corpus = make_corpus({
-        "pak.md": "---\ntitle: Penyakit akibat kerja\nprogram: JKK\ntags: [paru-paru, tuli]\n---\n"
+        "pak.md": "---\ntitle: Penyakit akibat kerja\nprogram: JKK\ntags: [paru-paru, tuli, keracunan timbal]\n---\n"
         "Penyakit yang timbul karena lingkungan kerja, seperti debu atau bising, dijamin Jaminan Kecelakaan Kerja.\n",
         "kartu.md": "---\ntitle: Kartu peserta\nprogram: UMUM\n---\nKartu peserta yang rusak atau hilang dapat dicetak ulang di kantor cabang.\n",
     })
@@ -182,6 +182,7 @@ def test_a_word_only_the_tags_hold_finds_the_document(make_corpus, tmp_path):
     pak = next(p for p in tagged.passages if p.doc == "pak.md")
     assert tagged.coverage(tokenize("paru-paru"), pak) == 1.0  # the answer decision reads the tags too
     assert tagged.coverage(tokenize("rusak"), pak) == 0.0
+    assert tagged.query_text("keracunan timbal") == "keracunan timbal"  # a tag word, not a typo of "timbul"
 
 
 @pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])

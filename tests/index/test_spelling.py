@@ -48,6 +48,11 @@ def test_known_far_or_short_words_are_left_alone(speller, word):
     assert speller.correction(word) is None
 
 
+def test_english_function_words_are_known():
+    """"from" is no slip of the corpus's "form": English questions keep their small words."""
+    assert Speller.from_texts(["Isi form pendaftaran di kantor cabang."]).correction("from") is None
+
+
 def test_edit_budget_grows_with_length():
     assert max_edits("klaim") == 1 and max_edits("ketenagakerjan") == 2
 
