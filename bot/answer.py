@@ -35,6 +35,7 @@ class Answer:
     more_from: int | None = None  # where "Jawaban lain" continues; None when nothing is left
     understood: str = ""  # the question as searched (with the conversation's topic); "" = as asked
     clarify: tuple[tuple[str, str], ...] = ()  # (program code, label) offered when the bot asks back
+    topic: tuple[str, ...] = ()  # the documents the search favoured (a follow-up's topic): "Jawaban lain" uses them again
 
     @property
     def answered(self) -> bool:
@@ -143,7 +144,8 @@ def answer_message(
     if result.answered:
         reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface, seen=resolution.quoted)
         shown = _after_shown(result, reply)
-        answer = Answer(message, language, result, reply, more_from=shown if len(result.hits) > shown else None, understood=understood)
+        more_from = shown if len(result.hits) > shown else None
+        answer = Answer(message, language, result, reply, more_from=more_from, understood=understood, topic=resolution.documents)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
@@ -158,11 +160,16 @@ def _after_shown(result: SearchResult, reply: Reply) -> int:
     return max((n + 1 for n, h in enumerate(result.hits) if h.passage.id in ids), default=0)
 
 
-def more_answers(retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3) -> Answer | None:
-    """The next quotes for a question already answered ("Jawaban lain"), or None if none are left."""
-    result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS))
+def more_answers(
+    retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3, topic: tuple[str, ...] = ()
+) -> Answer | None:
+    """The next quotes for a question already answered ("Jawaban lain"), or None if none are left.
+
+    `question` is what was searched and `topic` the documents it was searched with (Answer.topic),
+    so that the hits are the first reply's, in its order."""
+    result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS), topic=topic)
     if start >= len(result.hits):
         return None
     reply = answer_reply(question, _framing(language)[0], result, start=start, limit=passages)
     after = start + len(reply.passages)
-    return Answer(question, language, result, reply, more_from=after if len(result.hits) > after else None)
+    return Answer(question, language, result, reply, more_from=after if len(result.hits) > after else None, topic=topic)

@@ -76,6 +76,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE TABLE installation (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ),
     ),
+    (
+        3,
+        "questions keep the documents a follow-up was searched with, for \"Jawaban lain\"",
+        ("ALTER TABLE questions ADD COLUMN topic TEXT NOT NULL DEFAULT ''",),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -203,6 +208,7 @@ class LoggedQuestion:
     question: str
     language: str
     answered: bool
+    topic: tuple[str, ...] = ()  # the documents the search favoured (a follow-up's topic, Retriever.search)
 
 
 @dataclass(frozen=True)
@@ -275,8 +281,12 @@ class Store:
         answered: bool,
         confidence: float,
         passage_ids: tuple[str, ...] = (),
+        topic: tuple[str, ...] = (),
     ) -> int:
-        """Store one asked question (masked) and return its id for the answer's buttons."""
+        """Store one asked question (masked) and return its id for the answer's buttons.
+
+        `topic`: the corpus documents a follow-up was searched with, so that "Jawaban lain" finds
+        the same passages again (paths of the corpus, nothing the user wrote)."""
         row = (
             _now(),
             self.user_hash(user_id),
@@ -286,11 +296,12 @@ class Store:
             int(answered),
             float(confidence),
             ",".join(passage_ids),
+            "\n".join(topic),
         )
         with self.database.transaction() as run:
             cursor = run(
                 "INSERT INTO questions (asked_at, user_hash, chat_type, language, question,"
-                " answered, confidence, passage_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " answered, confidence, passage_ids, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 row,
             )
             return int(cursor.fetchone()[0])
@@ -298,8 +309,8 @@ class Store:
     def question(self, question_id: int) -> LoggedQuestion | None:
         """A stored question by id, or None if it is unknown."""
         with self.database.transaction() as run:
-            row = run("SELECT id, question, language, answered FROM questions WHERE id = ?", (question_id,)).fetchone()
-        return LoggedQuestion(row[0], row[1], row[2], bool(row[3])) if row else None
+            row = run("SELECT id, question, language, answered, topic FROM questions WHERE id = ?", (question_id,)).fetchone()
+        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), tuple(row[4].split("\n")) if row[4] else ()) if row else None
 
     def record_feedback(self, question_id: int, user_id: int | None, helpful: bool) -> bool:
         """Store 👍/👎 for an answer (a second press by the same user replaces the first)."""

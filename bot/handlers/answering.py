@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> int | None:
-    """Log an answered or refused question; what was searched, since "Jawaban lain" searches it again."""
+    """Log an answered or refused question; what was searched, and with which topic documents, since
+    "Jawaban lain" searches it again."""
     return log_question(
         update,
         context,
@@ -35,6 +36,7 @@ def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: 
         answered=answer.answered,
         confidence=answer.result.confidence,
         passage_ids=tuple(p.id for p in answer.reply.passages),
+        topic=answer.topic,
     )
 
 

@@ -44,7 +44,9 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if logged is None:
         await _expired(update)
         return
-    answer = await asyncio.to_thread(more_answers, svc.live.retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages)
+    answer = await asyncio.to_thread(
+        more_answers, svc.live.retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages, topic=logged.topic
+    )
     if answer is None:
         await query.answer(t("no_more", logged.language))
         return

@@ -53,6 +53,7 @@ def log_question(
     answered: bool,
     confidence: float,
     passage_ids: tuple[str, ...],
+    topic: tuple[str, ...] = (),
 ) -> int | None:
     """Log a question (masked, user id hashed) and return its id; a storage failure must not cost the answer."""
     user, chat = update.effective_user, update.effective_chat
@@ -65,6 +66,7 @@ def log_question(
             answered=answered,
             confidence=confidence,
             passage_ids=passage_ids,
+            topic=topic,
         )
     except Exception:
         logger.exception("could not store a question")

@@ -116,6 +116,22 @@ async def test_follow_up_in_a_private_chat(harness):
     assert "💬" not in other["text"]
 
 
+async def test_more_answers_to_a_follow_up_keep_its_topic(harness, retriever):
+    """"Jawaban lain" under a follow-up pages through the hits that follow-up was answered from."""
+    await harness.text("gmn cara klaim jht kalo resign")
+    sent = only_send(await harness.text("berapa lama"))
+    expected = Conversation(retriever, window=600)
+    expected.ask("gmn cara klaim jht kalo resign", at=0)
+    follow = expected.ask("berapa lama", at=1)  # its topic changes the order of the hits after the first
+    question_id = int(data_of(sent, "Jawaban lain").split(":")[1])
+    logged = harness.app.bot_data["services"].store.question(question_id)
+    assert logged.question == follow.understood and logged.topic == expected._turn.documents != ()
+    more = only_send(await harness.press(data_of(sent, "Jawaban lain")))
+    following = [h.passage for h in follow.result.hits[follow.more_from :]]
+    first_quote = more["text"].split("<blockquote>")[1]
+    assert following and following[0].text[:40] in first_quote.replace("<b>", "").replace("</b>", "")
+
+
 async def test_context_expires(harness):
     svc = harness.app.bot_data["services"]
     await harness.text("apa itu JKP?")

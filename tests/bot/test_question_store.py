@@ -111,6 +111,15 @@ def test_replicas_share_question_ids_salt_and_seal_keys(tmp_path, database_url):
     second.close()
 
 
+def test_a_follow_up_is_stored_with_the_documents_it_was_searched_with(tmp_path, database_url):
+    store = Store(tmp_path, database_url)
+    topic = ("ketenagakerjaan/jkp-syarat.md", "ketenagakerjaan/jkp-manfaat.md")
+    qid = store.log_question(user_id=5, chat_type="private", language="id", question="syaratnya? (JKP)", answered=True, confidence=0.9, topic=topic)
+    plain = store.log_question(user_id=5, chat_type="private", language="id", question="apa itu JHT?", answered=True, confidence=0.9)
+    assert store.question(qid).topic == topic and store.question(plain).topic == ()
+    store.close()
+
+
 def test_an_old_sqlite_file_is_migrated_and_keeps_its_questions(tmp_path):
     old = sqlite3.connect(tmp_path / "bot.sqlite3")  # the schema before versions existed
     old.executescript(
@@ -124,7 +133,7 @@ def test_an_old_sqlite_file_is_migrated_and_keeps_its_questions(tmp_path):
     old.commit()
     old.close()
     store = Store(tmp_path)
-    assert store.question(1).question == "apa itu JHT?"
+    assert store.question(1).question == "apa itu JHT?" and store.question(1).topic == ()
     assert store.claim("bot-1", lease=30) == [(41, "{}")]  # an update left by the old version is taken
     with store.database.transaction() as run:
         assert run("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
