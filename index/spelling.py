@@ -27,6 +27,7 @@ from index.normalize import _EDGE_PUNCT, acronyms, informal_words, stem, stopwor
 MIN_LENGTH = 3  # shorter words are left alone: too many corpus words lie one edit away
 ONE_EDIT_FROM = 6  # below this length only a swap of two neighbouring letters is corrected
 TWO_EDITS_FROM = 12
+MIN_JOINED = 6  # two words written apart are read as one corpus word from this length ("kacamata")
 # Jakarta-style affixes: "-in" for "-kan"/"-i"; "ng-", "nge-", "ny-", "n-", "m-" for "me(N)-",
 # whose nasal replaced the base's first letter ("nyairin": cair, "ngirim": kirim, "nanggung":
 # tanggung, "makai": pakai).
@@ -49,8 +50,9 @@ def max_edits(word: str) -> int:
 class Speller:
     """Corrects the words of a text that are unknown to a vocabulary, towards its nearest word."""
 
-    def __init__(self, frequencies: Counter[str], extra_known: Iterable[str] = ()):
+    def __init__(self, frequencies: Counter[str], extra_known: Iterable[str] = (), pairs: Counter[str] | None = None):
         self._frequencies = frequencies
+        self._pairs = pairs or Counter()  # "first second" -> texts that write the two words side by side
         self._known = set(frequencies) | set(extra_known)
         self._stems = {stem(w) for w in frequencies if w.isalpha()}
         self._choices = [w for w in frequencies if w.isalpha() and len(w) >= MIN_LENGTH]
@@ -61,15 +63,18 @@ class Speller:
     def from_texts(cls, texts: Iterable[str]) -> Speller:
         """A speller over the words of `texts` (counted once per text), plus the engine's word lists."""
         frequencies: Counter[str] = Counter()
+        pairs: Counter[str] = Counter()
         for text in texts:
-            frequencies.update(set(words(text)))
+            found = words(text)
+            frequencies.update(set(found))
+            pairs.update({f"{a} {b}" for a, b in zip(found, found[1:])})
         extra = set(stopwords()) | set(informal_words())
         for a in acronyms():
             extra.add(a.short)
             extra.update(a.long.split())
         for standard in informal_words().values():
             extra.update(standard.split())
-        return cls(frequencies, extra)
+        return cls(frequencies, extra, pairs)
 
     def correction(self, word: str) -> str | None:
         """The corpus word meant by an unknown `word`, or None when it is known or nothing is close."""
@@ -126,11 +131,30 @@ class Speller:
         best = min(found, key=lambda f: (f[1], -self._frequencies[f[0]], f[0]))  # fewest edits, most used
         return best[0]
 
+    def joined(self, first: str, second: str) -> str | None:
+        """The corpus word two neighbouring words make when written as one ("kaca mata" ->
+        "kacamata", "non aktif" -> "nonaktif"), when the corpus writes it as one more often than
+        as two ("bpjs ketenagakerjaan" stays two words, though a web address joins them) and it is
+        not just a part with an affix, or None."""
+        first, second = first.lower(), second.lower()
+        word = first + second
+        if not (first.isalpha() and second.isalpha()) or len(word) < MIN_JOINED or word in stopwords():
+            return None
+        if stem(word) in (stem(first), stem(second)):  # "di maksud": BM25 reads "maksud" either way
+            return None
+        return word if self._frequencies[word] > self._pairs[f"{first} {second}"] else None
+
     def correct(self, text: str) -> str:
-        """`text` with each unknown word replaced by its correction; everything else as it was."""
-        out = []
+        """`text` with each unknown word replaced by its correction, and a corpus word written in two
+        parts added after them (`joined`: the parts stay, either spelling may be the corpus's);
+        everything else as it was."""
+        out, previous = [], ""
         for token in text.split():
             core = token.strip(_EDGE_PUNCT)
             fixed = self.correction(core) if core else None
-            out.append(token.replace(core, fixed, 1) if fixed else token)
+            written, core = (token.replace(core, fixed, 1), fixed) if fixed else (token, core)
+            out.append(written)
+            if previous and written.startswith(core) and (whole := self.joined(previous, core)):
+                out.append(whole)
+            previous = core if written.endswith(core) else ""  # no joining across punctuation
         return " ".join(out)
