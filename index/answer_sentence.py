@@ -43,6 +43,7 @@ class Kind(Enum):
 
 _UNITS = frozenset("hari minggu bulan tahun jam day days week weeks month months year years".split())
 _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
+_PRICE_WORDS = frozenset("iuran biaya tarif bayar membayar dibayar persen nominal harga".split())
 _DURATION_WORDS = frozenset("kapan when lama durasi jangka waktu umur usia age old".split())
 _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
@@ -87,10 +88,13 @@ _SIGNALS: dict[Kind, re.Pattern] = {
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
 _BACK_REFERENCE = re.compile(r"^\W*(?!hanya\b)(\w+nya|\w+ (itu|ini|tersebut))\b", re.I)
-# A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai").
+# A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai", "Sebelum PP No. 82
+# Tahun 2019, ...", "Saat PP ... terbit, batas upah ditetapkan Rp7.000.000").
+_REGULATION = r"(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)"
 _OLD_RULE = re.compile(
     r"\b(aturan|skema|ketentuan|besaran|tarif|peraturan) (yang )?(lama|sebelumnya)\b|\bsebelum diubah\b"
-    r"|\b(tidak|tak) (lagi )?(berlaku|dipakai|digunakan)\b|\bsudah dicabut\b|\bdicabut\b",
+    r"|\b(tidak|tak) (lagi )?(berlaku|dipakai|digunakan)\b|\bsudah dicabut\b|\bdicabut\b"
+    rf"|\bsebelum {_REGULATION}\b|\b(saat|ketika) {_REGULATION}\b[^:;]{{0,40}}\bterbit\b|\bpertama kali ditetapkan\b",
     re.I,
 )
 
@@ -118,6 +122,8 @@ def question_kind(text: str) -> Kind:
             return Kind.DURATION
     if present & {"kapan", "when"} or {"sampai", "kapan"} <= present:
         return Kind.DURATION
+    if present & {"umur", "usia", "age"} and present & {"berapa", "berapakah"} and not present & _PRICE_WORDS:
+        return Kind.DURATION  # "usia pensiun jp berapa": an age, not an amount of money
     if present & _LAW_WORDS and present & {"dasar", "hukum", "aturan", "law", "legal", "regulation"} and "berapa" not in present:
         return Kind.LAW
     if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:

@@ -30,6 +30,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("berapa lama uang jkp cair", Kind.DURATION),
         ("jht bs dicairin kapan", Kind.DURATION),
         ("jaminan pensiun bs diambl umur brp", Kind.DURATION),
+        ("usia pensiun jp brp", Kind.DURATION),  # an age, though "berapa" does not follow "usia"
+        ("iuran jkn usia 60 berapa", Kind.AMOUNT),
         ("gmn cara klaim jkp", Kind.STEPS),
         ("syarat dapat jkp apa aja", Kind.REQUIREMENT),
         ("bisa gak jkp diklaim dua kali", Kind.CONDITION),
@@ -51,6 +53,19 @@ def test_question_kind(question, kind):
 
 def test_a_figure_for_how_much_and_never_the_old_rule():
     assert best("uang jkp berapa persen dari gaji") == "Uang tunai JKP dibayar setiap bulan sebesar 60% dari upah."
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Saat PP No. 45 Tahun 2015 terbit, batas upah Jaminan Pensiun ditetapkan Rp7.000.000.",
+        "Sebelum PP No. 82 Tahun 2019, batas upah Jaminan Pensiun hanya Rp7.000.000.",
+        "Batas upah Jaminan Pensiun pertama kali ditetapkan Rp7.000.000.",
+    ],
+)
+def test_a_figure_from_the_past_is_not_the_answer(history):
+    text = f"{history} Mulai 1 Maret 2026, batas upah Jaminan Pensiun adalah Rp11.086.300 per bulan."
+    assert best("batas upah jaminan pensiun brp", text).startswith("Mulai 1 Maret 2026")
 
 
 def test_a_duration_for_how_long():
