@@ -84,6 +84,12 @@ _SIGNALS: dict[Kind, re.Pattern] = {
         r"(?<![\d.,])(?<!Rp)(?<!Rp )(?<!Rp\.)(?!(19|20)\d\d\b)\d{3,}(?![.,]?\d)(?! ?(%|persen|juta|ribu|rupiah|hari|bulan|tahun))"
     ),
 }
+# A cap, stated: an amount or a span of time with its number ("setelah" or "sebesar" alone is no cap).
+_LIMIT = re.compile(
+    rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b|hari\b|minggu\b|bulan\b|tahun\b|jam\b)"
+    r"|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b",
+    re.I,
+)
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
@@ -154,8 +160,8 @@ def question_kind(text: str) -> Kind:
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def holds(kind: Kind, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact asked for (a regulation's number is no figure)."""
-    if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a time ("batas klaim 5 tahun")
-        return holds(Kind.AMOUNT, sentence) or holds(Kind.DURATION, sentence)
+    if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a span ("batas klaim 5 tahun"), stated
+        return bool(_LIMIT.search(_CITATION.sub("", sentence)))
     pattern = _SIGNALS.get(kind)
     if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER):
         sentence = _CITATION.sub("", sentence)

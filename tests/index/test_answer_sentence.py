@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_span, question_kind
+from index.answer_sentence import Kind, answer_span, holds, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -66,6 +66,13 @@ def test_a_figure_for_how_much_and_never_the_old_rule():
 def test_a_figure_from_the_past_is_not_the_answer(history):
     text = f"{history} Mulai 1 Maret 2026, batas upah Jaminan Pensiun adalah Rp11.086.300 per bulan."
     assert best("batas upah jaminan pensiun brp", text).startswith("Mulai 1 Maret 2026")
+
+
+def test_a_cap_is_a_stated_figure():
+    """"maksimal"/"batas" asks for an amount or a span with its number; "setelah" alone is no cap."""
+    assert holds(Kind.LIMIT, "Denda itu paling tinggi Rp30.000.000.") and holds(Kind.LIMIT, "Klaim gugur setelah 5 tahun.")
+    assert not holds(Kind.LIMIT, "Denda dikenakan bila peserta dirawat inap setelah kepesertaannya aktif kembali.")
+    assert not holds(Kind.LIMIT, "Batasnya diatur dalam PP No. 45 Tahun 2015.")  # a regulation's number is no figure
 
 
 def test_a_duration_for_how_long():
