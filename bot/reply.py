@@ -188,6 +188,8 @@ def source_html(passage: Passage, language: str) -> str:
     )
     if passage.superseded_by:  # an old rule is quoted only with a warning that it no longer applies
         first = f"{t('superseded', language)}\n{first}"
+    elif passage.ended():  # so is a temporary rule past its last day
+        first = f"{t('ended', language, date=html.escape(format_date(passage.valid_until, language)))}\n{first}"
     return first
 
 
@@ -275,7 +277,7 @@ def answer_reply(
         blocks = [_block(h, language) for h in hits]
         shown = set(tokenize(hits[0].passage.text)) if hits else set()
         for hit in [h for h in page if h is not hits[0] and h.passage.id not in seen]:
-            if hit.passage.superseded_by or not _adds(hit, shown):
+            if hit.passage.old_rule or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
             block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
             trial = "\n\n".join([*blocks, block])

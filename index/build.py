@@ -28,7 +28,7 @@ from index.types import Finding
 logger = logging.getLogger(__name__)
 
 # Bump when splitting or tokenising changes, so that `--if-stale` rebuilds.
-PIPELINE_VERSION = 5  # 2: short intros open the following subsection; 3: checked, superseded_by; 4: quotable blocks whole, no file-name titles; 5: tag words in BM25
+PIPELINE_VERSION = 6  # 2: short intros open the following subsection; 3: checked, superseded_by; 4: quotable blocks whole, no file-name titles; 5: tag words in BM25; 6: valid_until
 BATCH = 32
 
 
@@ -166,7 +166,8 @@ def build_index(
     doc_meta = [
         {
             "path": d.path, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
-            "checked": d.checked, "superseded_by": d.superseded_by, "program": d.program, "tags": list(d.tags),
+            "checked": d.checked, "superseded_by": d.superseded_by, "valid_until": d.valid_until, "program": d.program,
+            "tags": list(d.tags),
         }
         for d in documents
     ]

@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="what is built: model, passages, documents, build time")
     index_arg(i)
 
-    lint = sub.add_parser("lint", help="check the corpus: missing fields, stale or superseded facts, empty documents, duplicates")
+    lint = sub.add_parser("lint", help="check the corpus: missing fields, stale or superseded facts, temporary rules ending, empty documents, duplicates")
     lint.add_argument("--corpus", type=Path, default=settings.corpus_dir, help=f"corpus directory (default: {settings.corpus_dir})")
     lint.add_argument(
         "--max-age", type=int, default=settings.fact_max_age_days, metavar="DAYS",

@@ -128,6 +128,7 @@ def _meta_document(meta: dict, body: str, rel: str, kind: str, **extra) -> Docum
         date_note=_text(meta.get("date_note")),
         checked=_text(meta.get("checked")) or None,
         superseded_by=_text(meta.get("superseded_by")),
+        valid_until=_text(meta.get("valid_until")) or None,
         program=_text(meta.get("program")).upper(),
         tags=tuple(_text(t) for t in tags if _text(t)),
         kind=kind,

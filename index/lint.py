@@ -1,4 +1,4 @@
-"""Corpus quality gate: missing fields, stale or superseded facts, empty documents, duplicates."""
+"""Corpus quality gate: missing fields, stale or superseded facts, temporary rules ending, empty documents, duplicates."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from index.hitung import rates_path, validate_rates
 from index.passages import split_document
 from index.types import Document, Finding
 
-NO_AGE_CHECK = ("BERITA",)  # news reports an event on its date: it does not go stale
+NO_AGE_CHECK = ("BERITA",)
+ENDING_SOON_DAYS = 31  # warn this long before a temporary rule's last day  # news reports an event on its date: it does not go stale
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -33,7 +34,7 @@ def _fields(doc: Document) -> list[str]:
         for field in (f for f, absent in missing.items() if absent):
             why = " (or a date_note saying why)" if field == "date" else ""
             messages.append(f"missing {field} in the front matter{why}")
-    for field in ("date", "checked"):
+    for field in ("date", "checked", "valid_until"):
         value = getattr(doc, field)
         if value and _date(value) is None:
             messages.append(f"{field} {value!r} is not an ISO date (YYYY-MM-DD)")
@@ -41,10 +42,20 @@ def _fields(doc: Document) -> list[str]:
 
 
 def _freshness(doc: Document, paths: set[str], today: dt.date, max_age_days: int | None) -> list[str]:
-    """An old rule without its successor, and facts nobody has checked for too long."""
+    """An old rule without its successor, a temporary rule ending or ended, and facts nobody has
+    checked for too long."""
     messages = []
     if doc.superseded_by and doc.superseded_by not in paths:
         messages.append(f"superseded_by names {doc.superseded_by!r}, which is not a document of the corpus")
+    last_day = _date(doc.valid_until)
+    if last_day and not doc.superseded_by:
+        if last_day < today:
+            messages.append(
+                f"a temporary rule that ended on {last_day.isoformat()} (valid_until): write what holds now, and mark this"
+                " document superseded_by it"
+            )
+        elif (last_day - today).days < ENDING_SOON_DAYS:
+            messages.append(f"a temporary rule that ends on {last_day.isoformat()} (valid_until): prepare what holds after it")
     if max_age_days is not None and not doc.superseded_by and doc.program not in NO_AGE_CHECK:
         as_of = _date(doc.checked) or _date(doc.date)
         if as_of and (today - as_of).days > max_age_days:

@@ -160,6 +160,7 @@ def split_document(doc: Document) -> list[Passage]:
             doc=doc.path,
             checked=doc.checked,
             superseded_by=doc.superseded_by,
+            valid_until=doc.valid_until,
             title_from_name=doc.title_from_name,
             tags=tags,
         )

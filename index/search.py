@@ -233,7 +233,7 @@ class Retriever:
         if row not in found.answers:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
-            found.answers[row] = best_sentence(passage.text, found.terms, found.kind, idf, found.direct, superseded=bool(passage.superseded_by))
+            found.answers[row] = best_sentence(passage.text, found.terms, found.kind, idf, found.direct, superseded=passage.old_rule)
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
@@ -330,9 +330,9 @@ class Retriever:
     def _current_first(self, order: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """`order` with the best passage of a rule in force first: an old rule is never the lead."""
         passages = self._stored.passages
-        if len(order) == 0 or not passages[ids[order[0]]].superseded_by:
+        if len(order) == 0 or not passages[ids[order[0]]].old_rule:
             return order
-        current = next((n for n, i in enumerate(order) if not passages[ids[i]].superseded_by), None)
+        current = next((n for n, i in enumerate(order) if not passages[ids[i]].old_rule), None)
         if current is None:
             return order
         return np.concatenate([order[current : current + 1], np.delete(order, current)])

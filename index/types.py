@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 # Document.program codes with a meaning of their own (upper case), for the engine and the bot alike.
@@ -23,6 +24,7 @@ class Document:
     date_note: str = ""  # why there is no date, when the source gives none
     checked: str | None = None  # ISO date the facts were last verified as in force
     superseded_by: str = ""  # for an old rule: the corpus path of the document in force now
+    valid_until: str | None = None  # ISO date: the last day a temporary rule (a discount, a transition) holds
     program: str = ""
     tags: tuple[str, ...] = ()
     kind: str = "md"  # md, txt, csv, pdf, html
@@ -56,8 +58,19 @@ class Passage:
     doc: str = ""  # Document.path
     checked: str | None = None
     superseded_by: str = ""  # set on passages of an old rule (see Document.superseded_by)
+    valid_until: str | None = None  # set on passages of a temporary rule (see Document.valid_until)
     title_from_name: bool = False  # the title was made from the file name: shown, never scored
     tags: tuple[str, ...] = ()  # its document's tag words that the text lacks (passages.tag_words): searched by BM25, never shown
+
+    def ended(self, today: dt.date | None = None) -> bool:
+        """Whether this is a temporary rule whose last day (`valid_until`) has passed."""
+        return bool(self.valid_until) and self.valid_until < (today or dt.date.today()).isoformat()
+
+    @property
+    def old_rule(self) -> bool:
+        """Whether this states a rule no longer in force: superseded, or a temporary rule that ended.
+        An old rule never leads an answer and gives no answer sentence."""
+        return bool(self.superseded_by) or self.ended()
 
     @property
     def context(self) -> str:

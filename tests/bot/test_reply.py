@@ -142,6 +142,13 @@ def test_old_rules_stay_labelled_and_never_give_the_bold_answer():
     assert reply.html.startswith("<blockquote>Jaminan Kehilangan Pekerjaan")
 
 
+def test_a_temporary_rule_that_ended_says_so():
+    ended = passage(pid="diskon", valid_until="2020-12-31")
+    reply = answer_reply("berapa iuran JKP?", "id", result(hit(ended, span=None)))
+    assert "⚠️ <b>Aturan sementara</b>: berlaku sampai 31 Desember 2020, sudah berakhir." in reply.html
+    assert "Aturan sementara" not in answer_reply("berapa iuran JKP?", "id", result(hit(replace(ended, valid_until="2999-12-31")))).html
+
+
 def test_english_framing():
     reply = answer_reply("how much is the JKP contribution?", "en", result(hit()))
     assert reply.html.startswith(f"<blockquote><b>{ANSWER}</b>")

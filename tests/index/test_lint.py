@@ -98,6 +98,23 @@ def test_the_project_corpus_is_clean():
     assert findings == [], "\n".join(map(str, findings))
 
 
+@pytest.mark.parametrize(
+    ("valid_until", "message"),
+    [
+        ("2026-11-30", "a temporary rule that ended on 2026-11-30 (valid_until): write what holds now, and mark this document superseded_by it"),
+        ("2026-12-20", "a temporary rule that ends on 2026-12-20 (valid_until): prepare what holds after it"),
+        ("2027-06-30", None),
+        ("akhir 2026", "valid_until 'akhir 2026' is not an ISO date (YYYY-MM-DD)"),
+    ],
+)
+def test_a_temporary_rule_is_flagged_before_and_after_its_last_day(make_corpus, valid_until, message):
+    import datetime as dt
+
+    corpus = make_corpus({"diskon.md": COMPLETE.replace("source:", f"valid_until: {valid_until}\nsource:")})
+    found = [f.message for f in lint_corpus(corpus, today=dt.date(2026, 12, 2))]
+    assert found == ([message] if message else [])
+
+
 def test_a_superseded_rule_needs_its_successor(make_corpus):
     old = COMPLETE.replace("source:", "superseded_by: jht-baru.md\nsource:")
     messages = _messages(make_corpus({"jht-lama.md": old}))

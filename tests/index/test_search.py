@@ -185,6 +185,30 @@ def test_a_word_only_the_tags_hold_finds_the_document(make_corpus, tmp_path):
     assert tagged.query_text("keracunan timbal") == "keracunan timbal"  # a tag word, not a typo of "timbul"
 
 
+@pytest.mark.parametrize(
+    ("front", "current_leads"),
+    [
+        ("superseded_by: umum/iuran.md", True),  # an old rule
+        ("valid_until: 2020-12-31", True),  # a temporary rule that has ended
+        ("valid_until: 2999-12-31", False),  # a temporary rule still in force
+    ],
+)
+def test_a_rule_no_longer_in_force_never_leads(make_corpus, tmp_path, front, current_leads):
+    from index.build import build_index
+
+    corpus = make_corpus({
+        "umum/diskon.md": f"---\ntitle: Diskon iuran BPU\nprogram: BPU\n{front}\n---\n"
+        "Iuran BPU JKK dan JKM didiskon 50%, jadi iuran BPU paling kecil Rp8.400 per bulan.\n",
+        "umum/iuran.md": "---\ntitle: Iuran peserta\nprogram: BPU\n---\nIuran peserta mandiri paling kecil Rp16.800 per bulan.\n",
+    })
+    build_index(corpus, tmp_path / "index", FakeEncoder())
+    hits = Retriever.load(tmp_path / "index", encoder=FakeEncoder()).search("iuran bpu paling kecil berapa", k=2).hits
+    assert {h.passage.doc for h in hits} == {"umum/diskon.md", "umum/iuran.md"}
+    assert (hits[0].passage.doc == "umum/iuran.md") is current_leads
+    old = next(h for h in hits if h.passage.doc == "umum/diskon.md")
+    assert (old.answer_span is None) is current_leads  # a rule no longer in force gives no answer sentence
+
+
 @pytest.mark.parametrize("question", ["resep nasi goreng", "cuaca besok di bandung", "jadwal kereta ke surabaya"])
 def test_out_of_scope_question_is_refused(retriever, question):
     result = retriever.search(question)
