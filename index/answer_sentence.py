@@ -8,8 +8,9 @@ date, "batas"/"maksimal" -> either, "cara"/"bagaimana" -> steps, "syarat" -> req
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
-shares the terms of the sentence before it. A sentence that speaks of an old rule loses, and a
-superseded passage gets no answer sentence at all.
+shares the terms of the sentence before it. A sentence that speaks of an old rule, or only points
+to another document ("Rinciannya ada di dokumen ..."), loses; the passage of an old rule
+(superseded, or a temporary rule past its `valid_until`) gets no answer sentence at all.
 """
 
 from __future__ import annotations
@@ -103,6 +104,15 @@ _OLD_RULE = re.compile(
     rf"|\bsebelum {_REGULATION}\b|\b(saat|ketika) {_REGULATION}\b[^:;]{{0,40}}\bterbit\b|\bpertama kali ditetapkan\b",
     re.I,
 )
+
+# A sentence that only points to another document ("Rinciannya ada di dokumen cara klaim JKK") says
+# where the answer is, not what it is; a pointer in brackets beside the fact is fine.
+_POINTER = re.compile(
+    r"\b(ada|dijelaskan|diatur|dibahas|dimuat|diuraikan|tercantum) (di|dalam) dokumen\b|\blihat dokumen\b"
+    r"|\bdi dokumen (tersendiri|lain|khusus)\b",
+    re.I,
+)
+_BRACKETS = re.compile(r"\([^()]*\)")
 
 CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every question that finds them
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
@@ -221,7 +231,7 @@ def scored_sentences(
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before
         if kind is Kind.DEFINITION and _first_term(sentence) in weights:
             score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
-        if _OLD_RULE.search(sentence):
+        if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
             score -= OLD_RULE_PENALTY
         if len(sentence.split()) <= SHORT_WORDS and not held:
             score -= SHORT_PENALTY

@@ -68,6 +68,14 @@ def test_a_figure_from_the_past_is_not_the_answer(history):
     assert best("batas upah jaminan pensiun brp", text).startswith("Mulai 1 Maret 2026")
 
 
+def test_a_sentence_that_points_elsewhere_is_not_the_answer():
+    text = (
+        "Rincian santunan kematian Jaminan Kematian ada di dokumen tentang santunan JKM. "
+        "Ahli waris menerima Rp42.000.000 (lihat dokumen ahli waris)."
+    )
+    assert best("santunan kematian jaminan kematian berapa", text) == "Ahli waris menerima Rp42.000.000 (lihat dokumen ahli waris)."
+
+
 def test_a_cap_is_a_stated_figure():
     """"maksimal"/"batas" asks for an amount or a span with its number; "setelah" alone is no cap."""
     assert holds(Kind.LIMIT, "Denda itu paling tinggi Rp30.000.000.") and holds(Kind.LIMIT, "Klaim gugur setelah 5 tahun.")
