@@ -138,8 +138,9 @@ class Speller:
         not just a part with an affix, or None."""
         first, second = first.lower(), second.lower()
         word = first + second
-        if not (first.isalpha() and second.isalpha()) or len(word) < MIN_JOINED or word in stopwords():
-            return None
+        stop = stopwords()
+        if not (first.isalpha() and second.isalpha()) or len(word) < MIN_JOINED or stop & {word, first, second}:
+            return None  # "bpjs tk nya", "di maksud": a particle or a prefix written apart adds no word
         if stem(word) in (stem(first), stem(second)):  # "di maksud": BM25 reads "maksud" either way
             return None
         return word if self._frequencies[word] > self._pairs[f"{first} {second}"] else None

@@ -57,12 +57,13 @@ def test_a_corpus_word_written_in_two_parts_is_added():
     speller = Speller.from_texts([
         "Kacamata dijamin sesuai kelas rawat. Status kepesertaan nonaktif bila menunggak.",
         "Mata dan kaca.", "Daftar di bpjsketenagakerjaan.go.id.", "BPJS Ketenagakerjaan melindungi pekerja.",
-        "BPJS Ketenagakerjaan membayar klaim yang dimaksud.",
+        "BPJS Ketenagakerjaan membayar klaim yang dimaksud.", "Kartu ketenagakerjaannya hilang.",
     ])
     assert speller.correct("kaca mata dapat berapa") == "kaca mata kacamata dapat berapa"
     assert speller.correct("bpjs saya non aktif?") == "bpjs saya non aktif? nonaktif"
     assert speller.correct("bpjs ketenagakerjaan") == "bpjs ketenagakerjaan"  # written apart more often
     assert speller.correct("yang di maksud") == "yang di maksud"  # the same stem: nothing to add
+    assert speller.correct("bpjs ketenagakerjaan nya") == "bpjs ketenagakerjaan nya"  # a particle written apart
     assert speller.correct("kaca, mata") == "kaca, mata"  # not across punctuation
 
 
