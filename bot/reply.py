@@ -345,6 +345,8 @@ def sources_reply(passages: Sequence[Passage | None], language: str) -> Reply:
             rows.append(f"{t('source_basis', language)}: {html.escape(shorten(passage.source, MAX_FIELD * 2))}")
         if passage.date:
             rows.append(f"{t('source_date', language)}: {html.escape(format_date(passage.date, language))}")
+        if passage.valid_until:
+            rows.append(f"{t('source_until', language)}: {html.escape(format_date(passage.valid_until, language))}")
         link = _link(passage.url, shorten(passage.url or "", 80))
         if link:
             rows.append(link)

@@ -212,6 +212,8 @@ def test_sources_reply_details_and_missing_documents():
     assert_telegram_html(reply.html)
     assert "Bagian: JKP &lt;manfaat&gt; &amp; iuran: rincian › Iuran" in reply.html
     assert "Dokumen ini sudah tidak ada di indeks terbaru." in reply.html
+    assert "Berlaku sampai" not in reply.html
+    assert "Berlaku sampai: 31 Maret 2027" in sources_reply([passage(valid_until="2027-03-31")], "id").html  # a temporary rule
 
 
 def test_unsafe_urls_are_not_linked():
