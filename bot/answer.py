@@ -36,7 +36,6 @@ class Answer:
     understood: str = ""  # the question as searched (with the conversation's topic); "" = as asked
     clarify: tuple[tuple[str, str], ...] = ()  # (program code, label) offered when the bot asks back
     topic: tuple[str, ...] = ()  # the documents the search favoured (a follow-up's topic): "Jawaban lain" uses them again
-    topic_led: bool = False  # ... and how strongly (Retriever.search)
 
     @property
     def answered(self) -> bool:
@@ -131,9 +130,7 @@ def answer_message(
     language = language or detect_language(message)
     framing, preface = _framing(language)
     resolution = resolve(message, previous, retriever, k=SEARCH_K)
-    result = resolution.found or retriever.search(
-        resolution.understood, k=SEARCH_K, topic=resolution.documents, topic_led=resolution.topic_led
-    )
+    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=resolution.documents)
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         asked = Turn(message, "", now, message, asked=True)
@@ -148,10 +145,7 @@ def answer_message(
         reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface, seen=resolution.quoted)
         shown = _after_shown(result, reply)
         more_from = shown if len(result.hits) > shown else None
-        answer = Answer(
-            message, language, result, reply, more_from=more_from, understood=understood,
-            topic=resolution.documents, topic_led=resolution.topic_led,
-        )
+        answer = Answer(message, language, result, reply, more_from=more_from, understood=understood, topic=resolution.documents)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)
@@ -167,17 +161,15 @@ def _after_shown(result: SearchResult, reply: Reply) -> int:
 
 
 def more_answers(
-    retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3,
-    topic: tuple[str, ...] = (), topic_led: bool = False,
+    retriever: Retriever, question: str, language: str, start: int, *, passages: int = 3, topic: tuple[str, ...] = ()
 ) -> Answer | None:
     """The next quotes for a question already answered ("Jawaban lain"), or None if none are left.
 
-    `question` is what was searched and `topic`, `topic_led` the topic it was searched with
-    (Answer.topic), so that the hits are the first reply's, in its order."""
-    result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS), topic=topic, topic_led=topic_led)
+    `question` is what was searched and `topic` the documents it was searched with (Answer.topic),
+    so that the hits are the first reply's, in its order."""
+    result = retriever.search(clean_question(question), k=min(start + passages + 1, MAX_HITS), topic=topic)
     if start >= len(result.hits):
         return None
     reply = answer_reply(question, _framing(language)[0], result, start=start, limit=passages)
     after = start + len(reply.passages)
-    more_from = after if len(result.hits) > after else None
-    return Answer(question, language, result, reply, more_from=more_from, topic=topic, topic_led=topic_led)
+    return Answer(question, language, result, reply, more_from=after if len(result.hits) > after else None, topic=topic)

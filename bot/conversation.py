@@ -65,7 +65,6 @@ class Resolution:
     documents: tuple[str, ...] = ()  # the previous turn's documents, for a follow-up (Retriever.search's `topic`)
     quoted: tuple[str, ...] = ()  # the passages the previous turn quoted, for a follow-up: not quoted again beside its answer
     found: SearchResult | None = None  # the search of `understood`, when resolving already made it
-    topic_led: bool = False  # a follow-up asking nothing of its own beyond common words: its topic's documents weigh more
 
 
 def program_labels(retriever: Retriever) -> dict[str, str]:
@@ -211,7 +210,7 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         unknown = bool(unknown_terms(message, retriever))
         return Resolution(
             message, understood, carried, follow_up=True, own_terms=terms, subject=subject, unknown_words=unknown,
-            documents=previous.documents, quoted=previous.quoted, topic_led=vague,
+            documents=previous.documents, quoted=previous.quoted,
         )
     partly = () if program else partly_named(message, retriever)
     if len(partly) == 1:  # "manfaat pensiun berkala itu apa": JP, though not by its name in full

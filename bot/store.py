@@ -78,11 +78,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (
         3,
-        "questions keep the topic a follow-up was searched with, for \"Jawaban lain\"",
-        (
-            "ALTER TABLE questions ADD COLUMN topic TEXT NOT NULL DEFAULT ''",
-            "ALTER TABLE questions ADD COLUMN topic_led INTEGER NOT NULL DEFAULT 0",
-        ),
+        "questions keep the documents a follow-up was searched with, for \"Jawaban lain\"",
+        ("ALTER TABLE questions ADD COLUMN topic TEXT NOT NULL DEFAULT ''",),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -212,7 +209,6 @@ class LoggedQuestion:
     language: str
     answered: bool
     topic: tuple[str, ...] = ()  # the documents the search favoured (a follow-up's topic, Retriever.search)
-    topic_led: bool = False  # ... and how strongly
 
 
 @dataclass(frozen=True)
@@ -286,13 +282,11 @@ class Store:
         confidence: float,
         passage_ids: tuple[str, ...] = (),
         topic: tuple[str, ...] = (),
-        topic_led: bool = False,
     ) -> int:
         """Store one asked question (masked) and return its id for the answer's buttons.
 
-        `topic`, `topic_led`: the corpus documents a follow-up was searched with and how strongly,
-        so that "Jawaban lain" finds the same passages again (paths of the corpus, nothing the user
-        wrote)."""
+        `topic`: the corpus documents a follow-up was searched with, so that "Jawaban lain" finds
+        the same passages again (paths of the corpus, nothing the user wrote)."""
         row = (
             _now(),
             self.user_hash(user_id),
@@ -303,12 +297,11 @@ class Store:
             float(confidence),
             ",".join(passage_ids),
             "\n".join(topic),
-            int(topic_led),
         )
         with self.database.transaction() as run:
             cursor = run(
                 "INSERT INTO questions (asked_at, user_hash, chat_type, language, question,"
-                " answered, confidence, passage_ids, topic, topic_led) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " answered, confidence, passage_ids, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 row,
             )
             return int(cursor.fetchone()[0])
@@ -316,10 +309,8 @@ class Store:
     def question(self, question_id: int) -> LoggedQuestion | None:
         """A stored question by id, or None if it is unknown."""
         with self.database.transaction() as run:
-            row = run("SELECT id, question, language, answered, topic, topic_led FROM questions WHERE id = ?", (question_id,)).fetchone()
-        if row is None:
-            return None
-        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), tuple(row[4].split("\n")) if row[4] else (), bool(row[5]))
+            row = run("SELECT id, question, language, answered, topic FROM questions WHERE id = ?", (question_id,)).fetchone()
+        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), tuple(row[4].split("\n")) if row[4] else ()) if row else None
 
     def record_feedback(self, question_id: int, user_id: int | None, helpful: bool) -> bool:
         """Store 👍/👎 for an answer (a second press by the same user replaces the first)."""

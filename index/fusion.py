@@ -35,9 +35,6 @@ class FusionParams:
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
-    # ... instead, when the follow-up asks nothing of its own beyond common words ("hrs nunggu brp lama",
-    # "yg bayar siapa"): it is about its topic. Tuned on the project's own dialogues (0.2 to 0.5 alike).
-    led_topic_bonus: float = 0.3
     # The `answer_top` best candidates gain `answer_weight` x their answer sentence's score
     # (index/answer_sentence.py): tuned on dev, worker and 600 TyDi train questions (bench/retrieval.py).
     answer_weight: float = 0.1

@@ -154,17 +154,16 @@ class Retriever:
         ordered = sorted(counts, key=lambda c: (-counts[c], c))
         return [(code, self._topic_labels.get(code, code.title())) for code in ordered]
 
-    def search(self, question: str, k: int = 5, *, topic: Collection[str] = (), topic_led: bool = False) -> SearchResult:
+    def search(self, question: str, k: int = 5, *, topic: Collection[str] = ()) -> SearchResult:
         """The k best passages for `question`, fused and scored.
 
         `topic`: the documents (Document.path) a conversation was just about; their passages gain
-        `params.topic_bonus` (`params.led_topic_bonus` when `topic_led`: the follow-up asks nothing of
-        its own beyond common words), so that a follow-up is answered from them unless another passage is
+        `params.topic_bonus`, so that a follow-up is answered from them unless another passage is
         clearly better. Odd input (empty, symbols, very long) gets an unanswered result; a bug
         raises, so that the caller reports it (the bot: the maintenance reply, logged once) instead
         of logging it as a question the corpus could not answer.
         """
-        return self.rank(question or "", self.candidates(question or ""), k, topic=topic, topic_led=topic_led)
+        return self.rank(question or "", self.candidates(question or ""), k, topic=topic)
 
     @cached_property
     def speller(self) -> Speller:
@@ -196,14 +195,13 @@ class Retriever:
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct)
 
     def rank(
-        self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *,
-        topic: Collection[str] = (), topic_led: bool = False,
+        self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()
     ) -> SearchResult:
         """Fuse the candidates' scores, keep the k best, and decide whether to answer."""
         params = params or self.params
         if k <= 0 or len(found.ids) == 0:
             return SearchResult(question=question, answered=False, confidence=0.0)
-        fused, lexical, full = self.fused_order(found, params, topic=topic, topic_led=topic_led)
+        fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
         answers = [self._answer(found, int(i)) for i in order]  # the sentence of each hit that answers (index/answer_sentence.py)
         hits = tuple(
@@ -217,14 +215,14 @@ class Retriever:
         return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
 
     def fused_order(
-        self, found: Candidates, params: FusionParams | None = None, *, topic: Collection[str] = (), topic_led: bool = False
+        self, found: Candidates, params: FusionParams | None = None, *, topic: Collection[str] = ()
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The candidates' fused scores, their BM25 scores scaled to [0, 1], and their order, best first."""
         params = params or self.params
         fused, lexical = fuse(found.cosines, found.bm25, params)
         fused = self._news_last(fused, found.ids, params)
         fused = self._asked_program_first(fused, found, params)
-        fused = self._topic_first(fused, found.ids, topic, params.led_topic_bonus if topic_led else params.topic_bonus)
+        fused = self._topic_first(fused, found.ids, topic, params)
         fused = self._answering_first(fused, found, params)
         order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
         return fused, lexical, self._varied(order, found.ids, params)
@@ -299,12 +297,12 @@ class Retriever:
         news = np.fromiter((self._stored.passages[i].program.upper() in NEWS_PROGRAMS for i in ids), bool, len(ids))
         return _shifted(fused, news, -params.news_penalty)
 
-    def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], bonus: float) -> np.ndarray:
-        """Passages of the documents the conversation is about gain `bonus`."""
-        if not topic or bonus <= 0:
+    def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
+        """Passages of the documents the conversation is about gain `params.topic_bonus`."""
+        if not topic or params.topic_bonus <= 0:
             return fused
         inside = np.fromiter((self._stored.passages[i].doc in topic for i in ids), bool, len(ids))
-        return _shifted(fused, inside, bonus)
+        return _shifted(fused, inside, params.topic_bonus)
 
     def _varied(self, order: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
         """`order` with at most `params.per_document` passages of one document among the first

@@ -37,7 +37,6 @@ def _store_question(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: 
         confidence=answer.result.confidence,
         passage_ids=tuple(p.id for p in answer.reply.passages),
         topic=answer.topic,
-        topic_led=answer.topic_led,
     )
 
 

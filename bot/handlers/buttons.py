@@ -45,8 +45,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _expired(update)
         return
     answer = await asyncio.to_thread(
-        more_answers, svc.live.retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages,
-        topic=logged.topic, topic_led=logged.topic_led,
+        more_answers, svc.live.retriever, logged.question, logged.language, start, passages=svc.settings.answer_passages, topic=logged.topic
     )
     if answer is None:
         await query.answer(t("no_more", logged.language))

@@ -54,7 +54,6 @@ def log_question(
     confidence: float,
     passage_ids: tuple[str, ...],
     topic: tuple[str, ...] = (),
-    topic_led: bool = False,
 ) -> int | None:
     """Log a question (masked, user id hashed) and return its id; a storage failure must not cost the answer."""
     user, chat = update.effective_user, update.effective_chat
@@ -68,7 +67,6 @@ def log_question(
             confidence=confidence,
             passage_ids=passage_ids,
             topic=topic,
-            topic_led=topic_led,
         )
     except Exception:
         logger.exception("could not store a question")

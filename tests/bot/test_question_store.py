@@ -114,12 +114,9 @@ def test_replicas_share_question_ids_salt_and_seal_keys(tmp_path, database_url):
 def test_a_follow_up_is_stored_with_the_documents_it_was_searched_with(tmp_path, database_url):
     store = Store(tmp_path, database_url)
     topic = ("ketenagakerjaan/jkp-syarat.md", "ketenagakerjaan/jkp-manfaat.md")
-    qid = store.log_question(
-        user_id=5, chat_type="private", language="id", question="syaratnya? (JKP)", answered=True, confidence=0.9, topic=topic, topic_led=True
-    )
+    qid = store.log_question(user_id=5, chat_type="private", language="id", question="syaratnya? (JKP)", answered=True, confidence=0.9, topic=topic)
     plain = store.log_question(user_id=5, chat_type="private", language="id", question="apa itu JHT?", answered=True, confidence=0.9)
-    assert (store.question(qid).topic, store.question(qid).topic_led) == (topic, True)
-    assert (store.question(plain).topic, store.question(plain).topic_led) == ((), False)
+    assert store.question(qid).topic == topic and store.question(plain).topic == ()
     store.close()
 
 

@@ -151,16 +151,12 @@ def test_the_best_candidates_gain_by_how_well_their_sentence_answers(retriever, 
     assert any(gained[i].score > h.score for h in plain for i in top if i == h.passage.id)  # something gained
 
 
-@pytest.mark.parametrize("led", [False, True])
-def test_the_documents_of_a_conversation_come_first_when_close(retriever, led):
-    """`topic` adds topic_bonus (led_topic_bonus for a follow-up that asks nothing of its own) to the
-    fused score of its documents' passages and nothing else."""
+def test_the_documents_of_a_conversation_come_first_when_close(retriever):
+    """`topic` adds topic_bonus to the fused score of its documents' passages and nothing else."""
     plain = retriever.search("iuran bulanan berapa", k=10)
     other = next(h.passage.doc for h in plain.hits[1:] if h.passage.doc != plain.hits[0].passage.doc)
-    steered = retriever.search("iuran bulanan berapa", k=10, topic=[other], topic_led=led)
-    params = retriever.params
-    bonus = params.led_topic_bonus if led else params.topic_bonus
-    assert params.led_topic_bonus > params.topic_bonus > 0
+    steered = retriever.search("iuran bulanan berapa", k=10, topic=[other])
+    bonus = retriever.params.topic_bonus
     before = {h.passage.id: h.score for h in plain.hits}
     for hit in steered.hits:
         if hit.passage.id in before:
