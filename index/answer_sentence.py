@@ -60,13 +60,15 @@ _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
 _CONDITION = r"jika|apabila|bila|asalkan|selama|syarat|persyaratan|harus|wajib|minimal|paling sedikit|berhak|memenuhi|hanya"
 _DOCUMENT = r"dokumen|berkas|KTP|Kartu Keluarga|KK|NIK|fotokopi|formulir|surat|lampirkan|melampirkan|bawa|membawa|siapkan|disiapkan|diminta"
+_REGULATION = r"(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)"
+# Figures written with their number: an amount, a span of time in digits, a span in words.
+_AMOUNT_FIGURE = rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b)"
+_SPAN_FIGURE = rf"{_NUMBER} ?(hari|minggu|bulan|tahun|jam)\b"
+_SPELLED_SPAN = r"\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b"
 _SIGNALS: dict[Kind, re.Pattern] = {
-    Kind.AMOUNT: re.compile(
-        rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b)|\b(sebesar|senilai|setara)\b", re.I
-    ),
+    Kind.AMOUNT: re.compile(rf"{_AMOUNT_FIGURE}|\b(sebesar|senilai|setara)\b", re.I),
     Kind.DURATION: re.compile(
-        rf"\b{_NUMBER} ?(hari|minggu|bulan|tahun|jam)\b|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b"
-        r"|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b",
+        rf"\b{_SPAN_FIGURE}|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b|{_SPELLED_SPAN}",
         re.I,
     ),
     Kind.STEPS: re.compile(
@@ -78,7 +80,7 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.REQUIREMENT: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|{_DOCUMENT})\b", re.I),  # not a mere "bisa"
     Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
     Kind.LIST: re.compile(r"^(•|\d{1,2}[.)])\s|:\s*\n|,[^.]*,[^.]*\b(dan|atau|serta)\b|\b(meliputi|antara lain|terdiri)\b", re.I | re.M),
-    Kind.LAW: re.compile(r"\b(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)\b[^.]{0,30}\b(No\.|Nomor)", re.I),
+    Kind.LAW: re.compile(rf"\b{_REGULATION}\b[^.]{{0,30}}\b(No\.|Nomor)", re.I),
     Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
     Kind.COMPARISON: re.compile(r"\b(sedangkan|berbeda|beda|perbedaan|dibandingkan|daripada|melainkan)\b", re.I),
     Kind.NUMBER: re.compile(  # "165", "08118165165": three digits or more, no money, year, share or span
@@ -86,18 +88,13 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     ),
 }
 # A cap, stated: an amount or a span of time with its number ("setelah" or "sebesar" alone is no cap).
-_LIMIT = re.compile(
-    rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b|hari\b|minggu\b|bulan\b|tahun\b|jam\b)"
-    r"|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b",
-    re.I,
-)
+_LIMIT = re.compile(rf"{_AMOUNT_FIGURE}|{_SPAN_FIGURE}|{_SPELLED_SPAN}", re.I)
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
 _BACK_REFERENCE = re.compile(r"^\W*(?!hanya\b)(\w+nya|\w+ (itu|ini|tersebut))\b", re.I)
 # A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai", "Sebelum PP No. 82
 # Tahun 2019, ...", "Saat PP ... terbit, batas upah ditetapkan Rp7.000.000").
-_REGULATION = r"(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)"
 _OLD_RULE = re.compile(
     r"\b(aturan|skema|ketentuan|besaran|tarif|peraturan) (yang )?(lama|sebelumnya)\b|\bsebelum diubah\b"
     r"|\b(tidak|tak) (lagi )?(berlaku|dipakai|digunakan)\b|\bsudah dicabut\b|\bdicabut\b"

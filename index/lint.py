@@ -11,8 +11,8 @@ from index.hitung import rates_path, validate_rates
 from index.passages import split_document
 from index.types import Document, Finding
 
-NO_AGE_CHECK = ("BERITA",)
-ENDING_SOON_DAYS = 31  # warn this long before a temporary rule's last day  # news reports an event on its date: it does not go stale
+NO_AGE_CHECK = ("BERITA",)  # news reports an event on its date: it does not go stale
+ENDING_SOON_DAYS = 31  # warn this long before a temporary rule's last day
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -141,7 +141,7 @@ class Speller:
         stop = stopwords()
         if not (first.isalpha() and second.isalpha()) or len(word) < MIN_JOINED or stop & {word, first, second}:
             return None  # "bpjs tk nya", "di maksud": a particle or a prefix written apart adds no word
-        if stem(word) in (stem(first), stem(second)):  # "di maksud": BM25 reads "maksud" either way
+        if stem(word) in (stem(first), stem(second)):  # an affix written apart: BM25 reads the stem either way
             return None
         return word if self._frequencies[word] > self._pairs[f"{first} {second}"] else None
 
