@@ -80,6 +80,15 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
+@cache
+def root_words() -> frozenset[str]:
+    """Sastrawi's dictionary of Indonesian root words (about 30,000): words of the language, though
+    the corpus may not use them ("toko", "bola")."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(StemmerFactory().get_words_from_file())
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Indonesian stem of one lowercase word (Sastrawi), cached: stemming is the slow part."""

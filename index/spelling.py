@@ -10,7 +10,9 @@ further away than that. Ties go to the word more passages use. Matching is done 
 Before that, the regular ways chat Indonesian departs from the written language are undone when
 they lead to a corpus word: Jakarta affixes ("ngaktifin" -> "aktif", "daftarin" -> "daftar",
 "nyairin" -> "cair", "ngecek" -> "cek"), a dropped h ("taun" -> "tahun", "liat" -> "lihat"), and
-words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"), the most used one first.
+words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"), the most used one first. An
+h is put back at a word's end only when the word is no Indonesian root word of its own ("lebi" ->
+"lebih", but "toko" stays "toko", not "tokoh").
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from index.normalize import _EDGE_PUNCT, acronyms, informal_words, stem, stopwords, words
+from index.normalize import _EDGE_PUNCT, acronyms, informal_words, root_words, stem, stopwords, words
 
 MIN_LENGTH = 3  # shorter words are left alone: too many corpus words lie one edit away
 ONE_EDIT_FROM = 6  # below this length only a swap of two neighbouring letters is corrected
@@ -105,7 +107,8 @@ class Speller:
         """The corpus word chat wrote without its h ("taun", "liat"), for words no typo explains."""
         if len(word) > MAX_DROPPED_H:
             return None
-        return next((form for form in (word[:i] + "h" + word[i:] for i in range(1, len(word) + 1)) if form in self._frequencies), None)
+        last = len(word) if word not in root_words() else len(word) - 1  # "toko" is a word, not "tokoh" without its h
+        return next((form for form in (word[:i] + "h" + word[i:] for i in range(1, last + 1)) if form in self._frequencies), None)
 
     def _unvowelled(self, word: str) -> str | None:
         """The most used corpus word that chat would write as `word` when it has no vowels ("dtg")."""

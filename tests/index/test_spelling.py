@@ -122,6 +122,12 @@ def test_chat_forms_are_read_as_the_written_word(chat_speller, chat, written):
     assert chat_speller.correction(chat) == written
 
 
+def test_a_word_of_the_language_gets_no_h_at_its_end():
+    speller = Speller.from_texts(["tokoh masyarakat", "lebih dari satu"])
+    assert speller.correction("toko") is None  # a shop, not a public figure
+    assert speller.correction("lebi") == "lebih"
+
+
 def test_a_typo_is_preferred_to_a_dropped_h():
     speller = Speller.from_texts(["jaminan hari tua", "tahu"])
     assert speller.correction("tau") == "tua"
