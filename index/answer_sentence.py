@@ -4,7 +4,8 @@ Two general signals, no wording of any test: the question's terms (a term counts
 sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
 read from its question words ("berapa" -> an amount, "berapa lama"/"kapan" -> a duration or
 date, "batas"/"maksimal" -> either, "cara"/"bagaimana" -> steps, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
-"bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "apa itu" -> a definition) and
+"bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a
+count, "apa itu" -> a definition) and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
@@ -39,6 +40,7 @@ class Kind(Enum):
     COMPARISON = "comparison"
     LIMIT = "limit"
     NUMBER = "number"
+    COUNT = "count"
     ANY = "any"
 
 
@@ -55,6 +57,11 @@ _LAW_WORDS = frozenset("hukum regulasi peraturan undang law regulation".split())
 _REASON_WORDS = frozenset("kenapa mengapa why alasan".split())
 _COMPARISON_WORDS = frozenset("beda bedanya perbedaan berbeda membedakan dibanding dibandingkan vs versus difference compare".split())
 _NUMBER_WORDS = frozenset("nomor nomer nomornya telepon telpon hotline".split())
+# What is counted rather than paid: "berapa orang", "brp kali", "how many children" ask for a count.
+_COUNTED = frozenset(
+    "orang kali anak anggota jiwa tempat kamar kasur ranjang jenis macam kriteria tahap program peserta"
+    " people persons times children kids members beds kinds types".split()
+)
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -64,7 +71,9 @@ _REGULATION = r"(UU|Undang-Undang|PP|Perpres|Permenaker|Permenkes|Peraturan)"
 # Figures written with their number: an amount, a span of time in digits, a span in words.
 _AMOUNT_FIGURE = rf"\bRp\.? ?{_NUMBER}|{_NUMBER} ?(%|persen\b|juta\b|ribu\b|rupiah\b|kali\b)"
 _SPAN_FIGURE = rf"{_NUMBER} ?(hari|minggu|bulan|tahun|jam)\b"
-_SPELLED_SPAN = r"\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas) (hari|minggu|bulan|tahun)\b"
+_MONTHS = r"Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+_SPELLED = r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua belas"
+_SPELLED_SPAN = rf"\b({_SPELLED}) (hari|minggu|bulan|tahun)\b"
 _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.AMOUNT: re.compile(rf"{_AMOUNT_FIGURE}|\b(sebesar|senilai|setara)\b", re.I),
     Kind.DURATION: re.compile(
@@ -83,6 +92,11 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.LAW: re.compile(rf"\b{_REGULATION}\b[^.]{{0,30}}\b(No\.|Nomor)", re.I),
     Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
     Kind.COMPARISON: re.compile(r"\b(sedangkan|berbeda|beda|perbedaan|dibandingkan|daripada|melainkan)\b", re.I),
+    # A count: a small number of something ("4 tempat tidur", "paling banyak 5 orang"), not money, a date or an article of law.
+    Kind.COUNT: re.compile(
+        rf"(?<![\d.,])(?<!Pasal )(?<!ayat )(?<!huruf )(?<!angka )(\d{{1,3}}|\b({_SPELLED}))(?![\d.,]\d)(?! ?(%|persen|juta|ribu|rupiah|{_MONTHS})\b) ?(\(\w+\) )?[a-z]",
+        re.I,
+    ),
     Kind.NUMBER: re.compile(  # "165", "08118165165": three digits or more, no money, year, share or span
         r"(?<![\d.,])(?<!Rp)(?<!Rp )(?<!Rp\.)(?!(19|20)\d\d\b)\d{3,}(?![.,]?\d)(?! ?(%|persen|juta|ribu|rupiah|hari|bulan|tahun))"
     ),
@@ -133,6 +147,11 @@ def question_kind(text: str) -> Kind:
             return Kind.DURATION
         if w in ("berapa", "berapakah") and prev in _UNITS | {"umur", "usia"}:
             return Kind.DURATION
+        counted = ws[i + 2] if w == "how" and nxt == "many" and i + 2 < len(ws) else nxt  # "how many days/children"
+        if w in ("berapa", "berapakah", "how") and counted in _UNITS and counted != nxt:
+            return Kind.DURATION
+        if w in ("berapa", "berapakah", "how") and counted in _COUNTED:
+            return Kind.COUNT
     if present & {"kapan", "when"} or {"sampai", "kapan"} <= present:
         return Kind.DURATION
     if present & {"umur", "usia", "age"} and present & {"berapa", "berapakah"} and not present & _PRICE_WORDS:
@@ -170,7 +189,7 @@ def holds(kind: Kind, sentence: str) -> bool:
     if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a span ("batas klaim 5 tahun"), stated
         return bool(_LIMIT.search(_CITATION.sub("", sentence)))
     pattern = _SIGNALS.get(kind)
-    if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER):
+    if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER, Kind.COUNT):
         sentence = _CITATION.sub("", sentence)
     return bool(pattern and pattern.search(sentence))
 

@@ -38,6 +38,9 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("jkm sama jkk bedanya apa", Kind.COMPARISON),
         ("whats the difference between JHT and JP", Kind.COMPARISON),
         ("nomor pengaduan bpjs tk brp", Kind.NUMBER),
+        ("1 kamar isinya brp org", Kind.COUNT),
+        ("how many children does jkn cover", Kind.COUNT),
+        ("how many days to wait", Kind.DURATION),
         ("apa itu JKP?", Kind.DEFINITION),
         ("what is JKP", Kind.DEFINITION),
         ("how much is the JKP benefit", Kind.AMOUNT),
@@ -147,6 +150,15 @@ def test_a_comparison_for_what_differs():
 def test_a_number_to_call_is_not_an_amount():
     text = "Iuran dibayar dengan nomor virtual account sebesar Rp35.000 per bulan. Pengaduan diterima Care Center 165."
     assert best("nomor pengaduan bpjs kesehatan berapa", text) == "Pengaduan diterima Care Center 165."
+
+
+def test_a_count_for_how_many_not_a_date_or_money():
+    text = (
+        "Menurut BPJS Kesehatan (24 April 2025), iuran kelas III Rp42.000 per orang. "
+        "Satu ruang rawat berisi paling banyak 4 tempat tidur. Kamar harus berjendela."
+    )
+    assert best("1 kamar isinya brp org", text) == "Satu ruang rawat berisi paling banyak 4 tempat tidur."
+    assert not holds(Kind.COUNT, "Menurut Pasal 52, layanan itu tidak dijamin.")
 
 
 def test_documents_for_requirements():
