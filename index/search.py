@@ -30,6 +30,7 @@ from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, Hit, P
 
 logger = logging.getLogger(__name__)
 
+_CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed context at the end, one level of brackets inside
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 
 
@@ -47,8 +48,13 @@ class Candidates:
 
     @cached_property
     def kind(self) -> Kind:
-        """The kind of fact asked for (index/answer_sentence.py)."""
-        return question_kind(f"{self.question} {self.text}")
+        """The kind of fact asked for (index/answer_sentence.py), read from the question's own words:
+        a conversation's follow-up is searched as "message (context)", and "rs mana aja yg bisa
+        nerima (kecelakaan kerja lapornya kapan)" asks for a list, not a date. The context decides
+        only when the message asks nothing of its own ("kalo kelas 1? (... brp sebulan)")."""
+        own = _CONTEXT.sub("", self.question)
+        kind = question_kind(own) if own != self.question else Kind.ANY
+        return kind if kind is not Kind.ANY else question_kind(f"{self.question} {self.text}")
 
 
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:

@@ -261,3 +261,16 @@ def test_a_figure_answers_how_much(retriever):
     hit = retriever.search("berapa iuran jkn kelas 3 mandiri", k=1).hits[0]
     a, b = hit.answer_span
     assert any(ch.isdigit() for ch in hit.passage.text[a:b])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("rs mana aja yg bisa nerima (kecelakaan kerja lapornya kapan paling lambat)", "list"),  # the message's own words decide
+        ("kalo kelas 1? (bpjs kesehatan kelas 2 brp sebulan)", "amount"),  # it asks nothing of its own: the context does
+        ("total sm kantor jd brp? (brp persen yg dipotong? (yg jht))", "amount"),
+        ("apa itu JKP?", "definition"),
+    ],
+)
+def test_the_kind_asked_is_read_from_the_message_before_its_context(retriever, question, kind):
+    assert retriever.candidates(question).kind.value == kind
