@@ -9,9 +9,7 @@ count, "apa itu" -> a definition) and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
-shares the terms of the sentence before it. A sentence that opens by narrowing itself to a case the
-question does not name ("Bagi peserta BPU, ...", "Bila peserta tidak memiliki ahli waris, ...")
-loses a little to the general rule. A sentence that speaks of an old rule, or only points
+shares the terms of the sentence before it. A sentence that speaks of an old rule, or only points
 to another document ("Rinciannya ada di dokumen ..."), loses; the passage of an old rule
 (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at all.
 """
@@ -126,9 +124,6 @@ _POINTER = re.compile(
     re.I,
 )
 _BRACKETS = re.compile(r"\([^()]*\)")
-# A sentence that opens by narrowing itself to a case ("Bila peserta tidak memiliki ahli waris, ...",
-# "Bagi peserta BPU, ..."): the clause up to the first comma.
-_SPECIAL_CASE = re.compile(r"^\W*(?:bila|jika|apabila|kalau|bagi|dalam hal)\b([^,:;.]{1,150})[,:]", re.I)
 
 CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every question that finds them
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
@@ -138,8 +133,6 @@ SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer
 SHORT_PENALTY = 0.3
 INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
 SUBJECT_BONUS = 0.2
-SPECIAL_CASE_PENALTY = 0.2  # a sentence narrowed to a case the question does not name ("Bagi peserta BPU, ...")
-CASE_IDF = 2.0  # ... named by a word at least this rare ("bpu", "ahli waris"; not "peserta" or "upah")
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 
 
@@ -256,8 +249,6 @@ def scored_sentences(
             score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
             score -= OLD_RULE_PENALTY
-        if (opener := _SPECIAL_CASE.match(sentence)) and any(idf(t) >= CASE_IDF and t not in weights for t in _terms_of(opener.group(1))):
-            score -= SPECIAL_CASE_PENALTY  # "Bila peserta tidak memiliki ahli waris, ...": a case the question did not name
         if len(sentence.split()) <= SHORT_WORDS and not held:
             score -= SHORT_PENALTY
         if sentence.rstrip().endswith(":"):  # an introduction with nothing after it

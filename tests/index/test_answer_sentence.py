@@ -174,17 +174,3 @@ def test_a_word_written_apart_still_counts():
 def test_the_regulation_itself_for_the_legal_basis():
     text = "JKP memberi uang tunai kepada pekerja yang terkena PHK. JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
     assert best("dasar hukum jkp apa", text) == "JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
-
-
-def test_the_general_rule_before_a_case_the_question_does_not_name():
-    text = (
-        "Bagi peserta Bukan Penerima Upah, iuran JHT adalah 2% dari penghasilan. "
-        "Iuran JHT bagi karyawan adalah 5,7% dari upah."
-    )
-    idf = {"bukan": 2.5, "terima": 1.2, "upah": 1.3, "iur": 1.0, "jht": 1.6, "persen": 1.5}.get
-    terms, direct = query_terms("iuran jht brp persen"), set(tokenize(standardise("iuran jht brp persen")))
-    span = answer_span(text, terms, question_kind("iuran jht brp persen"), lambda t: idf(t, 1.0), direct)
-    assert text[span[0] : span[1]] == "Iuran JHT bagi karyawan adalah 5,7% dari upah."
-    asked = "iuran jht bukan penerima upah brp persen"  # the case named: its sentence answers
-    span = answer_span(text, query_terms(asked), question_kind(asked), lambda t: idf(t, 1.0), set(tokenize(standardise(asked))))
-    assert text[span[0] : span[1]].startswith("Bagi peserta Bukan Penerima Upah")
