@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import faiss
@@ -22,7 +22,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, query_forms, query_text, tokenize, words
+from index.normalize import acronyms, query_forms, query_text, tokenize, translated_english, words
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -55,6 +55,14 @@ class Candidates:
         own = _CONTEXT.sub("", self.question)
         kind = question_kind(own) if own != self.question else Kind.ANY
         return kind if kind is not Kind.ANY else question_kind(f"{self.question} {self.text}")
+
+
+@cache
+def _translated_terms() -> frozenset[str]:
+    """The terms of the English words that index/data/english.tsv keeps beside their Indonesian
+    translation ("paid" -> "paid bayar"): the translation stands for them in the answer decision's
+    coverage, which an Indonesian corpus would otherwise never give an English question in full."""
+    return frozenset(t for word in translated_english() for t in tokenize(word))
 
 
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
@@ -263,7 +271,7 @@ class Retriever:
         margin = float(fused[best] - fused[order[1]]) if len(order) > 1 else 1.0
         return Signals(
             cosine=float(found.cosines[best]),
-            coverage=self.coverage(found.terms, passage),
+            coverage=self.coverage([t for t in found.terms if t not in _translated_terms()], passage),
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             margin=margin,

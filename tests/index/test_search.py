@@ -274,3 +274,17 @@ def test_a_figure_answers_how_much(retriever):
 )
 def test_the_kind_asked_is_read_from_the_message_before_its_context(retriever, question, kind):
     assert retriever.candidates(question).kind.value == kind
+
+
+def test_an_english_question_is_covered_by_its_translation(retriever):
+    """english.tsv keeps "claim" beside "klaim": the corpus never writes the English word, so it must
+    not count against the passage in the answer decision's coverage."""
+    english, indonesian = retriever.candidates("claim jht"), retriever.candidates("klaim jht")
+    assert "claim" in english.terms  # still searched (a passage may quote the English word)
+
+    def coverage(found):
+        fused, _, order = retriever.fused_order(found)
+        return retriever.signals(found, fused, order).coverage
+
+    assert coverage(english) == pytest.approx(coverage(indonesian))
+    assert coverage(english) > 0.9
