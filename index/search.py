@@ -271,7 +271,7 @@ class Retriever:
         margin = float(fused[best] - fused[order[1]]) if len(order) > 1 else 1.0
         return Signals(
             cosine=float(found.cosines[best]),
-            coverage=self.coverage([t for t in found.terms if t not in _translated_terms()], passage),
+            coverage=self.coverage(found.terms, passage),
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             margin=margin,
@@ -373,7 +373,9 @@ class Retriever:
 
     def coverage(self, terms: list[str], passage: Passage) -> float:
         """Share of the question's idf weight that the passage contains, with its title and its
-        document's tag words (`passages.lexical_text`: the words workers use for its topic)."""
+        document's tag words (`passages.lexical_text`: the words workers use for its topic). An
+        English word kept beside its translation is left out: the translation stands for it."""
+        terms = [t for t in terms if t not in _translated_terms()]
         if not terms:
             return 0.0
         present = set(tokenize(lexical_text(passage)))
