@@ -202,11 +202,23 @@ class Retriever:
             return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32), text, question=question, direct=direct)
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
-        bm25 = stored.lexical.scores(terms)
+        bm25 = self._lexical_scores(question, terms)
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         asked = self._asked(text)
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct)
+
+    def _lexical_scores(self, question: str, terms: list[str]) -> np.ndarray:
+        """BM25 scores of `terms`, those of a follow-up's bracketed context ("syaratnya apa (Jaminan
+        Kehilangan Pekerjaan)") weighted by `params.context_weight`: the dense side and the topic
+        bonus already carry the context, so the lexical side looks mostly for what the message adds."""
+        lexical, weight = self._stored.lexical, self.params.context_weight
+        own = _CONTEXT.sub("", question)
+        if own == question or weight == 1.0:
+            return lexical.scores(terms)
+        own_terms = set(tokenize(query_forms(own, self.speller.correct)[1]))
+        context = [t for t in terms if t not in own_terms]
+        return lexical.scores([t for t in terms if t in own_terms]) + weight * lexical.scores(context)
 
     def rank(
         self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()

@@ -288,3 +288,18 @@ def test_an_english_question_is_covered_by_its_translation(retriever):
 
     assert coverage(english) == pytest.approx(coverage(indonesian))
     assert coverage(english) > 0.9
+
+
+def test_a_follow_ups_context_weighs_less_than_its_own_words_on_the_lexical_side(retriever):
+    """ "denda (jht)": the lexical side looks mostly for what the message adds; the carried context
+    counts at `context_weight`, and a question without context is scored as before."""
+    lexical = retriever._stored.lexical
+    own = tokenize(query_text("denda"))
+    found = retriever.candidates("denda (jht)")
+    context = [t for t in found.terms if t not in own]
+    assert context and own
+    expected = lexical.scores(own) + retriever.params.context_weight * lexical.scores(context)
+    assert 0 < retriever.params.context_weight < 1
+    assert np.allclose(found.bm25, expected[found.ids])
+    plain = retriever.candidates("denda jht")
+    assert np.allclose(plain.bm25, lexical.scores(plain.terms)[plain.ids])
