@@ -44,6 +44,7 @@ class Candidates:
     other_program: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of another program than the one asked
     question: str = ""  # the question as asked
     direct: frozenset[str] = frozenset()  # the terms the question itself used, typos corrected (not acronym expansions)
+    context: frozenset[str] = frozenset()  # the terms only a follow-up's bracketed context brings
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -197,28 +198,36 @@ class Retriever:
         corrected, text = query_forms(question, self.speller.correct)
         terms = list(dict.fromkeys(tokenize(text)))
         direct = frozenset(tokenize(corrected))
+        context = self._context_terms(question, terms)
         stored, n = self._stored, self.params.candidates
         if not words(text) or not stored.passages:
-            return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32), text, question=question, direct=direct)
+            empty = np.zeros(0, np.float32)
+            return Candidates(terms, np.zeros(0, np.int64), empty, empty, text, question=question, direct=direct, context=context)
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
-        bm25 = self._lexical_scores(question, terms)
+        bm25 = self._lexical_scores(terms, context)
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         asked = self._asked(text)
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct)
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, context)
 
-    def _lexical_scores(self, question: str, terms: list[str]) -> np.ndarray:
-        """BM25 scores of `terms`, those of a follow-up's bracketed context ("syaratnya apa (Jaminan
-        Kehilangan Pekerjaan)") weighted by `params.context_weight`: the dense side and the topic
-        bonus already carry the context, so the lexical side looks mostly for what the message adds."""
-        lexical, weight = self._stored.lexical, self.params.context_weight
+    def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
+        """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
+        Kehilangan Pekerjaan)"): none for a question without one."""
         own = _CONTEXT.sub("", question)
-        if own == question or weight == 1.0:
-            return lexical.scores(terms)
+        if own == question:
+            return frozenset()
         own_terms = set(tokenize(query_forms(own, self.speller.correct)[1]))
-        context = [t for t in terms if t not in own_terms]
-        return lexical.scores([t for t in terms if t in own_terms]) + weight * lexical.scores(context)
+        return frozenset(t for t in terms if t not in own_terms)
+
+    def _lexical_scores(self, terms: list[str], context: frozenset[str]) -> np.ndarray:
+        """BM25 scores of `terms`, the `context` ones weighted by `params.context_weight`: the dense
+        side and the topic bonus already carry the context, so the lexical side looks mostly for what
+        the message adds."""
+        lexical, weight = self._stored.lexical, self.params.context_weight
+        if not context or weight == 1.0:
+            return lexical.scores(terms)
+        return lexical.scores([t for t in terms if t not in context]) + weight * lexical.scores(list(context))
 
     def rank(
         self, question: str, found: Candidates, k: int, params: FusionParams | None = None, *, topic: Collection[str] = ()
