@@ -165,3 +165,10 @@ def test_no_word_is_listed_twice_in_the_word_lists():
     """informal_words() merges the lists in order: a word listed twice would silently keep only its last meaning."""
     keys = [line.split("\t")[0].strip().lower() for name in WORD_LISTS for line in _data_lines(name)]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+@pytest.mark.parametrize(("worker", "corpus"), [("komisi", "insentif"), ("majikan", "pemberi kerja"), ("dicover", "dijamin")])
+def test_a_workers_word_keeps_itself_and_gains_the_corpus_word(worker, corpus):
+    """Workers say "komisi" where the corpus says "insentif": both are searched."""
+    text = standardise(f"agen dapat {worker} gak")
+    assert worker in text and corpus in text
