@@ -26,11 +26,6 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2([^\W\d_]*)$")  # "syarat2nya": informal for "syarat-syaratnya"
 _SHORT_AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(rb|jt|k)$", re.I)  # "600rb", "5jt", "50k": a number and its unit in one
 _AMOUNT_UNITS = {"rb": "ribu", "jt": "juta", "k": "ribu"}
-# Colloquial verbs end in -in where standard Indonesian has -kan or -i ("daftarin", "ngajuinnya",
-# "dicairin"); their nasal prefix stands for the root's first letter ("nyairin": cair, "nanyain": tanya).
-_COLLOQUIAL_VERB = re.compile(r"^([^\W\d_]{4,})in(nya)?$")
-_NASAL_ROOTS = (("nge", ("",)), ("ng", ("", "k")), ("ny", ("c", "s")), ("n", ("t",)), ("m", ("p",)))
-_PREFIXES = ("di", "se", "ke", "ter", "ber", "me", "men", "mem", "meng", "pe", "pen", "pem", "peng", "per")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -149,31 +144,8 @@ def standardise(text: str) -> str:
             standard = f"{base}-{base}{twice[2]}"
         if standard is None and (amount := _SHORT_AMOUNT.match(core)):
             standard = f"{amount[1]} {_AMOUNT_UNITS[amount[2].lower()]}"
-        if standard is None and core[1:].islower():  # not an acronym or a name in capitals
-            standard = colloquial_verb(core.lower())
         out.append(token.replace(core, standard, 1) if standard else token)
     return " ".join(out)
-
-
-@lru_cache(maxsize=20_000)
-def colloquial_verb(word: str) -> str | None:
-    """The standard form of a colloquial -in verb ("didaftarin" -> "didaftarkan", "ngajuinnya" ->
-    "ajukannya", "nanyain" -> "tanyakan"), or None when `word` is not one: its root must be an
-    Indonesian root word (Sastrawi's dictionary), and a word that is a root or a prefixed root
-    already ("dijamin", "selain", "mesin") is left alone."""
-    match = _COLLOQUIAL_VERB.match(word)
-    roots = root_words()
-    if not match or word in roots or any(word.startswith(p) and word[len(p) :] in roots for p in _PREFIXES):
-        return None
-    base, tail = match[1], f"kan{match[2] or ''}"
-    if base.startswith("di") and base[2:] in roots:
-        return f"{base}{tail}"
-    for prefix, firsts in _NASAL_ROOTS:
-        if base.startswith(prefix):
-            for first in firsts:
-                if len(root := first + base[len(prefix) :]) >= 3 and root in roots:
-                    return f"{root}{tail}"
-    return f"{base}{tail}" if base in roots else None
 
 
 def expand_acronyms(text: str, original: str = "") -> str:

@@ -9,7 +9,7 @@ further away than that. Ties go to the word more passages use. Matching is done 
 
 Before that, the regular ways chat Indonesian departs from the written language are undone when
 they lead to a corpus word: Jakarta affixes ("ngaktifin" -> "aktif", "daftarin" -> "daftar",
-"nyairin" -> "cair", "ngecek" -> "cek"), a dropped h ("taun" -> "tahun", "liat" -> "lihat"), and
+"nyairin" -> "cair", "ngecek" -> "cek", "ngajuinnya" -> "aju"), a dropped h ("taun" -> "tahun", "liat" -> "lihat"), and
 words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"), the most used one first. An
 h is put back at a word's end only when the word is no Indonesian root word of its own ("lebi" ->
 "lebih", but "toko" stays "toko", not "tokoh").
@@ -95,8 +95,9 @@ class Speller:
     def _colloquial(self, word: str) -> str | None:
         """The written form of a chat form with Jakarta affixes, when it is a corpus word."""
         forms = [word]
-        if word.endswith(COLLOQUIAL_SUFFIX) and len(word) > len(COLLOQUIAL_SUFFIX) + 3:
-            forms.append(word[: -len(COLLOQUIAL_SUFFIX)])
+        base = word.removesuffix("nya")  # "ngajuinnya": the -in form with its -nya
+        if base.endswith(COLLOQUIAL_SUFFIX) and len(base) > len(COLLOQUIAL_SUFFIX) + 3:
+            forms.append(base[: -len(COLLOQUIAL_SUFFIX)])
         for form in list(forms):
             for prefix, first_letters in COLLOQUIAL_PREFIXES:
                 if form.startswith(prefix) and len(form) > len(prefix) + 2:

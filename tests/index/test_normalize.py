@@ -141,26 +141,6 @@ def test_stemming_joins_word_forms():
     assert tokenize("pencairan") == tokenize("mencairkan") == tokenize("cair")
 
 
-@pytest.mark.parametrize(
-    ("informal", "standard"),
-    [
-        ("cara daftarin anak", "cara daftarkan anak"),
-        ("ngajuinnya lewat mana", "ajukannya lewat mana"),
-        ("jht bisa dicairin?", "jht bisa dicairkan?"),
-        ("nanyain ke mana", "tanyakan ke mana"),
-        ("Ngelaporin kecelakaan", "laporkan kecelakaan"),
-    ],
-)
-def test_a_colloquial_in_verb_reads_as_its_standard_kan_form(informal, standard):
-    """Workers write "-in" for "-kan"; the nasal prefix stands for the root's first letter."""
-    assert standardise(informal) == standard
-
-
-@pytest.mark.parametrize("word", ["dijamin", "selain", "mesin", "ingin", "mungkin", "contain", "PIN"])
-def test_a_word_ending_in_in_that_is_no_colloquial_verb_is_kept(word):
-    assert standardise(f"apa {word}") == f"apa {word}"
-
-
 def test_no_word_is_listed_twice_in_the_word_lists():
     """informal_words() merges the lists in order: a word listed twice would silently keep only its last meaning."""
     keys = [line.split("\t")[0].strip().lower() for name in WORD_LISTS for line in _data_lines(name)]

@@ -97,7 +97,7 @@ def chat_speller() -> Speller:
             "peserta harus datang ke kantor cabang untuk mengaktifkan kembali kartu",
             "daftar dan bayar iuran setiap tahun; saldo dapat dicairkan",
             "iuran yang menunggak ditanggung perusahaan; lihat status di aplikasi; cek saldo",
-            "tulis nama lengkap; catat nomor peserta; lebih dari satu",
+            "tulis nama lengkap; catat nomor peserta; lebih dari satu; klaim diajukan lewat aplikasi",
         ]
     )
 
@@ -108,6 +108,7 @@ def chat_speller() -> Speller:
         ("ngaktifin", "aktif"),  # nge-/ng- ... -in: Jakarta affixes around a corpus word
         ("daftarin", "daftar"),
         ("bayarin", "bayar"),
+        ("ngajuinnya", "aju"),  # with its -nya
         ("nyatat", "catat"),  # ny- stands for a c the nasal replaced
         ("nanggung", "tanggung"),  # n- for t
         ("nulis", "tulis"),
