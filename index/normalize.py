@@ -182,9 +182,31 @@ def query_forms(question: str, correct: Callable[[str], str] | None = None) -> t
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed terms without stopwords, for BM25 (documents and questions alike)."""
+    """Stemmed terms without stopwords, for BM25 (documents and questions alike).
+
+    A hyphenated compound also gives its parts ("e-KTP" -> "e-ktp", "ktp"; "di-PHK" -> "di-phk",
+    "phk"; "JKN-KIS" -> "jkn-kis", "jkn", "kis"), so that "ktp" or "phk" in a question finds it; a
+    doubled word ("masing-masing", "berturut-turut") stays one term.
+    """
     stop = stopwords()
-    return [stem(w) for w in words(text) if w not in stop]
+    terms = []
+    for w in words(text):
+        if w in stop:
+            continue
+        whole = stem(w)
+        terms.append(whole)
+        if "-" in w:
+            terms.extend(_compound_parts(w, whole, stop))
+    return terms
+
+
+def _compound_parts(word: str, whole: str, stop: frozenset[str]) -> list[str]:
+    """The stemmed parts of a hyphenated compound, besides its stem `whole`; none for a doubled word
+    (its parts share one stem: "berturut-turut", "selama-lamanya")."""
+    stems = [stem(p) for p in word.split("-") if len(p) >= 2 and p not in stop]
+    if len(set(stems)) < len(stems):
+        return []
+    return [s for s in stems if s != whole]
 
 
 def query_terms(question: str) -> list[str]:

@@ -152,3 +152,17 @@ def test_a_workers_word_keeps_itself_and_gains_the_corpus_word(worker, corpus):
     """Workers say "komisi" where the corpus says "insentif": both are searched."""
     text = standardise(f"agen dapat {worker} gak")
     assert worker in text and corpus in text
+
+
+@pytest.mark.parametrize(
+    ("text", "part"), [("e-KTP", "ktp"), ("di-PHK", "phk"), ("JKN-KIS", "jkn"), ("JKN-KIS", "kis")]
+)
+def test_a_hyphenated_compound_is_found_by_its_parts(text, part):
+    """A question's "ktp" or "phk" must reach the corpus's "e-KTP" and "di-PHK"."""
+    assert part in tokenize(text)
+    assert text.lower() in tokenize(text)
+
+
+@pytest.mark.parametrize("doubled", ["masing-masing", "berturut-turut", "selama-lamanya", "sehari-hari"])
+def test_a_doubled_word_stays_one_term(doubled):
+    assert len(tokenize(doubled)) == 1
