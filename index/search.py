@@ -44,7 +44,6 @@ class Candidates:
     other_program: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of another program than the one asked
     question: str = ""  # the question as asked
     direct: frozenset[str] = frozenset()  # the terms the question itself used, typos corrected (not acronym expansions)
-    context: frozenset[str] = frozenset()  # the terms only a follow-up's bracketed context brings
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -198,18 +197,16 @@ class Retriever:
         corrected, text = query_forms(question, self.speller.correct)
         terms = list(dict.fromkeys(tokenize(text)))
         direct = frozenset(tokenize(corrected))
-        context = self._context_terms(question, terms)
         stored, n = self._stored, self.params.candidates
         if not words(text) or not stored.passages:
-            empty = np.zeros(0, np.float32)
-            return Candidates(terms, np.zeros(0, np.int64), empty, empty, text, question=question, direct=direct, context=context)
+            return Candidates(terms, np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32), text, question=question, direct=direct)
         query = self.encoder.encode_queries([text])[0]
         dense_ids, _ = stored.dense.search(query, n)
-        bm25 = self._lexical_scores(terms, context)
+        bm25 = self._lexical_scores(terms, self._context_terms(question, terms))
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         asked = self._asked(text)
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, context)
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan

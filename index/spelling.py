@@ -9,10 +9,10 @@ further away than that. Ties go to the word more passages use. Matching is done 
 
 Before that, the regular ways chat Indonesian departs from the written language are undone when
 they lead to a corpus word: Jakarta affixes ("ngaktifin" -> "aktif", "daftarin" -> "daftar",
-"nyairin" -> "cair", "ngecek" -> "cek", "ngajuinnya" -> "aju"), a dropped h ("taun" -> "tahun", "liat" -> "lihat"), and
-words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"), the most used one first. An
-h is put back at a word's end only when the word is no Indonesian root word of its own ("lebi" ->
-"lebih", but "toko" stays "toko", not "tokoh").
+"nyairin" -> "cair", "ngecek" -> "cek", "ngajuinnya" -> "aju"), a dropped h ("taun" -> "tahun",
+"liat" -> "lihat"), and words written without their vowels ("dtg" -> "datang", "hrs" -> "harus"),
+the most used one first. An h is put back at a word's end only when the word is no Indonesian root
+word of its own ("lebi" -> "lebih", but "toko" stays "toko", not "tokoh").
 """
 
 from __future__ import annotations
