@@ -170,9 +170,12 @@ def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool
     """Too general to search alone: a short message whose few content terms are common in the corpus
     or facets many programs share ("syarat", "proses", "denda"), not a subject of one ("komisi", "kamar")."""
     programs = len(program_labels(retriever)) or 1
+    english = translated_english()  # "deadline" reads "deadline batas waktu": one word of the message, not three
+    extra = sum(max(len(_content_terms(w, retriever)) - 1, 0) for w in words(message) if w in english)
+    said = [w for w in words(message) if any(x not in stopwords() for x in words(standardise(w)))]
     return (
-        len([w for w in words(standardise(message)) if w not in stopwords()]) <= MAX_VAGUE_WORDS
-        and len(terms) <= MAX_VAGUE_TERMS
+        len(said) <= MAX_VAGUE_WORDS
+        and len(terms) - extra <= MAX_VAGUE_TERMS
         and all(retriever.idf(t) < SPECIFIC_IDF or len(retriever.programs_using(t) - NEUTRAL_PROGRAMS) >= SHARED_FACET * programs for t in terms)
     )
 

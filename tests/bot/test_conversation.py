@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Turn, named_program, partly_named, resolve, subject_words
+from bot.conversation import Turn, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from tests.bot.offline import sends
 from tests.harness import buttons
@@ -85,6 +85,13 @@ def test_a_vague_message_without_context_gets_a_question_back(retriever):
     res = resolve("iurannya berapa?", None, retriever)
     assert len(res.clarify) > 1 and {code for code, _ in res.clarify} <= {"JHT", "JKN", "JKP"}
     assert not resolve("resep rendang padang", None, retriever).clarify  # off topic: refused, not asked
+
+
+def test_an_english_message_is_as_vague_as_its_indonesian_words(retriever):
+    """ "deadline" reads "deadline batas waktu": its translation must not make a message look specific."""
+    english, indonesian = "is there a deadline to file the claim?", "ada batas waktu klaim?"
+    assert is_vague(english, own_terms(english, retriever), retriever) == is_vague(indonesian, own_terms(indonesian, retriever), retriever)
+    assert is_vague("how much is the contribution?", own_terms("how much is the contribution?", retriever), retriever)
 
 
 def test_the_console_conversation_follows_and_forgets(retriever):
