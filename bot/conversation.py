@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
-from index.normalize import acronyms, informal_words, query_text, standardise, stopwords, tokenize, translated_english, words
+from index.normalize import acronyms, informal_words, kept_beside, query_text, standardise, stopwords, tokenize, words
 from index.types import NEUTRAL_PROGRAMS
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
@@ -146,7 +146,7 @@ def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
 def subject_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
     """The content words of the message that opened a topic, without the words that name a program
     and the terms in `exclude`: stemmed term -> the word as written after spelling is standardised."""
-    program_words, stop, translated = _program_words(retriever), stopwords(), translated_english()
+    program_words, stop, translated = _program_words(retriever), stopwords(), kept_beside()
     found: dict[str, str] = {}
     for word in words(retriever.query_text(subject)):
         if len(word) < 2 or word in translated:  # "paid" is said by the "bayar" beside it; "m" of "I'm" says nothing
@@ -170,8 +170,8 @@ def is_vague(message: str, terms: tuple[str, ...], retriever: Retriever) -> bool
     """Too general to search alone: a short message whose few content terms are common in the corpus
     or facets many programs share ("syarat", "proses", "denda"), not a subject of one ("komisi", "kamar")."""
     programs = len(program_labels(retriever)) or 1
-    english = translated_english()  # "deadline" reads "deadline batas waktu": one word of the message, not three
-    extra = sum(max(len(_content_terms(w, retriever)) - 1, 0) for w in words(message) if w in english)
+    kept = kept_beside()  # "deadline" reads "deadline batas waktu": one word of the message, not three
+    extra = sum(max(len(_content_terms(w, retriever)) - 1, 0) for w in words(message) if w in kept)
     said = [w for w in words(message) if any(x not in stopwords() for x in words(standardise(w)))]
     return (
         len(said) <= MAX_VAGUE_WORDS

@@ -48,9 +48,11 @@ def informal_words() -> dict[str, str]:
 
 
 @cache
-def translated_english() -> frozenset[str]:
-    """English words that english.tsv keeps beside their Indonesian translation ("paid" -> "paid bayar")."""
-    pairs = (line.split("\t") for line in _data_lines("english.tsv"))
+def kept_beside() -> frozenset[str]:
+    """Words the word lists keep beside the corpus's word for them: English words beside their
+    Indonesian translation (english.tsv: "paid" -> "paid bayar"), places beside "luar negeri"
+    (places.tsv: "taiwan" -> "taiwan luar negeri"). The corpus's word stands for them."""
+    pairs = (line.split("\t") for name in ("english.tsv", "places.tsv") for line in _data_lines(name))
     return frozenset(k.strip().lower() for k, v in pairs if len(v.split()) > 1 and v.split()[0].lower() == k.strip().lower())
 
 

@@ -22,7 +22,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, query_forms, query_text, tokenize, translated_english, words
+from index.normalize import acronyms, kept_beside, query_forms, query_text, tokenize, words
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -58,11 +58,11 @@ class Candidates:
 
 
 @cache
-def _translated_terms() -> frozenset[str]:
-    """The terms of the English words that index/data/english.tsv keeps beside their Indonesian
-    translation ("paid" -> "paid bayar"): the translation stands for them in the answer decision's
-    coverage, which an Indonesian corpus would otherwise never give an English question in full."""
-    return frozenset(t for word in translated_english() for t in tokenize(word))
+def _kept_terms() -> frozenset[str]:
+    """The terms of the words the word lists keep beside the corpus's word for them (`kept_beside`:
+    "paid" beside "bayar", "hongkong" beside "luar negeri"): that word stands for them in coverage,
+    which the corpus would otherwise never give such a question in full."""
+    return frozenset(t for word in kept_beside() for t in tokenize(word))
 
 
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
@@ -391,9 +391,9 @@ class Retriever:
 
     def coverage(self, terms: list[str], passage: Passage) -> float:
         """Share of the question's idf weight that the passage contains, with its title and its
-        document's tag words (`passages.lexical_text`: the words workers use for its topic). An
-        English word kept beside its translation is left out: the translation stands for it."""
-        terms = [t for t in terms if t not in _translated_terms()]
+        document's tag words (`passages.lexical_text`: the words workers use for its topic). A word
+        kept beside the corpus's word for it (`kept_beside`) is left out: that word stands for it."""
+        terms = [t for t in terms if t not in _kept_terms()]
         if not terms:
             return 0.0
         present = set(tokenize(lexical_text(passage)))

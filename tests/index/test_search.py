@@ -303,3 +303,16 @@ def test_a_follow_ups_context_weighs_less_than_its_own_words_on_the_lexical_side
     assert np.allclose(found.bm25, expected[found.ids])
     plain = retriever.candidates("denda jht")
     assert np.allclose(plain.bm25, lexical.scores(plain.terms)[plain.ids])
+
+
+def test_a_place_kept_beside_luar_negeri_does_not_count_against_coverage(retriever):
+    """places.tsv reads "hongkong" as "hongkong luar negeri": like an English word beside its
+    translation, the place name the corpus never writes must not lower the answer decision's coverage."""
+    abroad, named = retriever.candidates("kerja di luar negeri"), retriever.candidates("kerja di hongkong")
+
+    def coverage(found):
+        fused, _, order = retriever.fused_order(found)
+        return retriever.signals(found, fused, order).coverage
+
+    assert "hongkong" in named.terms
+    assert coverage(named) == pytest.approx(coverage(abroad))
