@@ -194,6 +194,14 @@ def holds(kind: Kind, sentence: str) -> bool:
     return bool(pattern and pattern.search(sentence))
 
 
+FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.DURATION, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
+
+
+def states(kind: Kind, text: str) -> bool:
+    """Whether any sentence of a passage holds the kind of fact asked for."""
+    return any(holds(kind, text[a:b]) for a, b in answer_units(text))
+
+
 _ROMAN = ("", "I", "II", "III", "IV", "V")
 _ROMAN_NUMERAL = re.compile(r"\b(I{1,3}|IV|V)\b")
 _LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")

@@ -16,7 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import Kind, best_sentence, question_kind
+from index.answer_sentence import FIGURE_KINDS, Kind, best_sentence, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -257,7 +257,27 @@ class Retriever:
         fused = self._topic_first(fused, found.ids, topic, params)
         fused = self._answering_first(fused, found, params)
         order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
+        order = self._figure_first(order, fused, found, params)
         return fused, lexical, self._varied(order, found.ids, params)
+
+    def _figure_first(self, order: np.ndarray, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
+        """`order` with, when the question asks for a figure ("iuran jht brp") and the best passage
+        states none of that kind (it is about when the contribution is paid), the first passage of
+        the same document among the `params.answer_top` best, within `params.figure_margin` of it,
+        that states one moved first."""
+        if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS:
+            return order
+        passages = self._stored.passages
+        first = passages[found.ids[order[0]]]
+        if not first.doc or states(found.kind, first.text):
+            return order
+        for n in range(1, min(params.answer_top, len(order))):
+            if fused[order[0]] - fused[order[n]] > params.figure_margin:
+                break
+            other = passages[found.ids[order[n]]]
+            if other.doc == first.doc and not other.old_rule and states(found.kind, other.text):
+                return np.concatenate([order[n : n + 1], np.delete(order, n)])
+        return order
 
     def _answer(self, found: Candidates, row: int) -> tuple[float, tuple[int, int]] | None:
         """The score and span of the sentence of candidate `row`'s passage that answers `found`'s
