@@ -34,6 +34,10 @@ class FusionParams:
     mismatch_penalty: float = 0.0  # taken off when the question names a program the passage is not about
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
+    # Taken off as well when the question names a BPJS body and the passage is the other body's
+    # ("telat bayar bpjs kesehatan" and a BPJS Ketenagakerjaan passage): 0.1 to 0.3 gave the same dev,
+    # worker and own-dialogue figures (bench retrieval, bench dialogues); 0.05 left one more worker question wrong.
+    body_mismatch_penalty: float = 0.1
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
     # BM25 weight of the terms a follow-up carries in brackets ("syaratnya apa (Jaminan Kehilangan Pekerjaan)"),
     # against 1 for its own: 0.3-0.6 gave the same own dialogues (bench dialogues), 0 and 0.75 fewer.

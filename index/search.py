@@ -327,20 +327,28 @@ class Retriever:
         named, bodies = asked
         program = passage.program.lower()
         specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
-        if named and program not in named and specific:
-            return True
+        return bool(named and program not in named and specific) or self._other_body(bodies, passage)
+
+    def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:
+        """The question names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is
+        run by the other (a general passage: its title names only the other)."""
         if len(bodies) != 1:
             return False
-        if specific:  # BPJS Kesehatan runs JKN, and only JKN
+        program = passage.program.lower()
+        if program in self._programs and program.upper() not in NEUTRAL_PROGRAMS:  # BPJS Kesehatan runs JKN, and only JKN
             return bodies != {"kesehatan" if program.upper() in HEALTH_PROGRAMS else "ketenagakerjaan"}
         titled = set(_BODY.findall(passage.title.lower()))
         return bool(titled) and not bodies & titled
 
     def _asked_program_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
-        """Passages of another program than the one asked lose `params.mismatch_rank_penalty`."""
-        if params.mismatch_rank_penalty <= 0:
+        """Passages of another program than the one asked lose `params.mismatch_rank_penalty`; those of
+        the other BPJS body than the one named lose `params.body_mismatch_penalty` more."""
+        fused = _shifted(fused, found.other_program, -params.mismatch_rank_penalty) if params.mismatch_rank_penalty > 0 else fused
+        if params.body_mismatch_penalty <= 0 or not found.other_program.any():
             return fused
-        return _shifted(fused, found.other_program, -params.mismatch_rank_penalty)
+        bodies = self._asked(found.text)[1]
+        other_body = np.fromiter((self._other_body(bodies, self._stored.passages[i]) for i in found.ids), bool, len(found.ids))
+        return _shifted(fused, other_body, -params.body_mismatch_penalty)
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
         """News passages lose `params.news_penalty`: they lead only when no program passage is close."""

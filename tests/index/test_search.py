@@ -336,3 +336,24 @@ def test_a_figure_asked_is_led_by_the_close_passage_of_the_document_that_states_
     assert list(close) == [1, 0] and list(far) == [0, 1]
     unasked = replace(found, question="kapan iuran jht dibayar")  # a date is asked: the first states one
     assert list(retriever._figure_first(np.array([0, 1]), np.array([1.0, 0.99]), unasked, params)) == [0, 1]
+
+
+def test_a_passage_of_the_other_bpjs_body_loses_more_than_one_of_another_program():
+    """ "telat bayar bpjs kesehatan kena denda": a BPJS Ketenagakerjaan passage on late payment is
+    rarely the answer; when the question names a program and no body, another program's passage
+    loses the program penalty only."""
+    texts = ["Denda pelayanan JKN 5%.", "Iuran BPJS Ketenagakerjaan yang terlambat kena denda 2%.", "Iuran JKP 0,36%."]
+    passages = [
+        Passage(id="a", text=texts[0], title="Denda BPJS Kesehatan", program="JKN", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Pembayaran iuran BPJS Ketenagakerjaan", program="UMUM", doc="b.md"),
+        Passage(id="c", text=texts[2], title="Iuran JKP", program="JKP", doc="c.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+    params = retriever.params
+    zeros = np.zeros(3, np.float32)
+    body = Candidates([], np.array([0, 1, 2]), zeros, zeros, "telat bayar bpjs kesehatan kena denda", np.array([False, True, True]))
+    shifted = retriever._asked_program_first(np.ones(3), body, params)
+    other_body = params.mismatch_rank_penalty + params.body_mismatch_penalty
+    assert shifted == pytest.approx([1.0, 1.0 - other_body, 1.0 - other_body])  # JKP is BPJS Ketenagakerjaan's too
+    program = Candidates([], np.array([0, 1, 2]), zeros, zeros, "denda jkn", np.array([False, False, True]))
+    assert retriever._asked_program_first(np.ones(3), program, params) == pytest.approx([1.0, 1.0, 1.0 - params.mismatch_rank_penalty])
