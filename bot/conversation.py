@@ -205,7 +205,11 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         subject = previous.subject or previous.understood
         said = subject_words(subject, retriever)  # what the first message said besides its program
         keywords = topic_words(said, retriever, exclude=terms) if carried else []
-        if not keywords and (said or not carried) and (vague or not carried):  # "berapa iurannya?" after "cara klaim jht": that question is the subject
+        # "berapa iurannya?" after "cara klaim jht", "hrs nunggu brp lama" after "puskesmas sy jauh, bs
+        # ganti faskes?": a message asking only a facet is about that whole question, not its rarest word
+        # (one that half names a program, "kalau kecelakaan di tempat kerja", has a subject of its own)
+        facet = vague and said and not partly_named(message, retriever)
+        if facet or (not keywords and (said or not carried) and (vague or not carried)):
             understood = f"{message} ({subject})"
         else:  # "trs klo gigi palsu?": within the topic's program and its words
             label = topic_label(carried, retriever)

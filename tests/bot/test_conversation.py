@@ -59,6 +59,17 @@ def test_a_follow_up_carries_the_previous_topic(retriever):
     assert not fresh.follow_up and fresh.program == "JHT" and fresh.understood == "iuran jht berapa"
 
 
+def test_a_follow_up_asking_only_a_facet_carries_the_whole_question(retriever, monkeypatch):
+    """ "hrs nunggu brp lama" after "puskesmas sy jauh, bs ganti faskes?" asks about changing the clinic,
+    not about the topic's rarest word ("puskesmas"); a follow-up with a subject of its own carries the
+    program and that word."""
+    monkeypatch.setattr("bot.conversation.topic_words", lambda *args, **kwargs: ["jmo"])  # the fixture has no rare words
+    previous = Turn("jht bisa diambil di jmo?", "JHT", 0.0, "jht bisa diambil di jmo?")
+    assert resolve("brp lama?", previous, retriever).understood == "brp lama? (jht bisa diambil di jmo?)"
+    own_subject = resolve("kalau saldo tahun lalu hilang karena salah nama?", previous, retriever)
+    assert own_subject.understood == "kalau saldo tahun lalu hilang karena salah nama? (Jaminan Hari Tua: jmo)"
+
+
 def test_a_new_program_asked_in_a_few_words_keeps_the_situation(retriever):
     """"kalau jkp?" after a question about claiming JHT on resigning asks the same of JKP."""
     previous = Turn("syarat klaim jht kalau resign", "JHT", 0.0, "syarat klaim jht kalau resign", ("ketenagakerjaan/jht.md",))
