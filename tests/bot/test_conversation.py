@@ -221,10 +221,11 @@ def test_a_few_words_that_many_programs_share_get_a_question_back(shipped_retrie
 def test_the_dialogue_set_with_the_shipped_corpus(shipped_retriever):
     """tests/data/dialogues.tsv, written without reading the corpus (52 dialogues, 113 turns).
 
-    The goal is 90% of turns; measured 80% (first messages 38/43, follow-ups 42/58, questions back
-    6/6, refusals 4/6) when these floors were set, a little under it. The conversation rules were
-    changed while looking at this set's misses, so it is no longer held out (see README).
+    The goal is 90% of turns: measured 102/113 (90.3%; first messages 42/43, follow-ups 50/58,
+    questions back 5/6, refusals 5/6) on 2 December 2026, when the floor was raised to it from 75%.
+    The conversation rules were changed while looking at this set's misses, so it is no longer held
+    out (see README).
     """
     report = evaluate_dialogues(read_dialogues(DIALOGUES), shipped_retriever)
-    assert report.share >= 0.75, report.summary() + "\n" + "\n".join(report.misses)
+    assert report.share >= 0.90, report.summary() + "\n" + "\n".join(report.misses)
     assert report.by_kind["refuse"][0] >= 4 and report.by_kind["clarify"][0] >= 5, report.summary()
