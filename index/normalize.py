@@ -137,10 +137,12 @@ def standardise(text: str) -> str:
     "syarat2nya" -> "syarat-syaratnya"; "600rb" -> "600 ribu".
     """
     table = informal_words()
+    tokens = clean(text).split()
+    named = _in_program_names([t.strip(_EDGE_PUNCT).lower() for t in tokens])
     out = []
-    for token in clean(text).split():
+    for i, token in enumerate(tokens):
         core = token.strip(_EDGE_PUNCT)
-        standard = table.get(core.lower()) if core else None
+        standard = table.get(core.lower()) if core and i not in named else None
         if standard is None and (twice := _REDUPLICATED.match(core)) and twice[1].lower() not in _acronym_words():
             base = table.get(twice[1].lower(), twice[1])
             standard = f"{base}-{base}{twice[2]}"
@@ -148,6 +150,18 @@ def standardise(text: str) -> str:
             standard = f"{amount[1]} {_AMOUNT_UNITS[amount[2].lower()]}"
         out.append(token.replace(core, standard, 1) if standard else token)
     return " ".join(out)
+
+
+def _in_program_names(lowered: list[str]) -> set[int]:
+    """Positions of the words that spell out an acronym's long form ("bantuan subsidi upah"): the
+    word lists leave them as written, so that the name is still recognised."""
+    inside: set[int] = set()
+    for a in acronyms():
+        name = a.long.split()
+        for i in range(len(lowered) - len(name) + 1):
+            if lowered[i : i + len(name)] == name:
+                inside.update(range(i, i + len(name)))
+    return inside
 
 
 def expand_acronyms(text: str, original: str = "") -> str:

@@ -166,3 +166,11 @@ def test_a_hyphenated_compound_is_found_by_its_parts(text, part):
 @pytest.mark.parametrize("doubled", ["masing-masing", "berturut-turut", "selama-lamanya", "sehari-hari"])
 def test_a_doubled_word_stays_one_term(doubled):
     assert len(tokenize(doubled)) == 1
+
+
+def test_the_word_lists_leave_a_programs_spelled_out_name_as_written():
+    """ "subsidi" reads "subsidi bantuan iuran", but not inside "bantuan subsidi upah" (BSU): the name
+    must stay recognisable, so that its acronym is still added."""
+    assert "bantuan iuran" in standardise("kelas 3 dapat subsidi?")
+    assert standardise("bantuan subsidi upah cair").startswith("bantuan subsidi upah ")
+    assert "bsu" in words(query_text("bantuan subsidi upah cair kapan"))
