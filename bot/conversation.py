@@ -146,10 +146,10 @@ def own_terms(message: str, retriever: Retriever) -> tuple[str, ...]:
 def subject_words(subject: str, retriever: Retriever, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
     """The content words of the message that opened a topic, without the words that name a program
     and the terms in `exclude`: stemmed term -> the word as written after spelling is standardised."""
-    program_words, stop, translated = _program_words(retriever), stopwords(), kept_beside()
+    program_words, stop, kept = _program_words(retriever), stopwords(), kept_beside()
     found: dict[str, str] = {}
     for word in words(retriever.query_text(subject)):
-        if len(word) < 2 or word in translated:  # "paid" is said by the "bayar" beside it; "m" of "I'm" says nothing
+        if len(word) < 2 or word in kept:  # "paid" is said by the "bayar" beside it; "m" of "I'm" says nothing
             continue
         term = next(iter(tokenize(word)), "")
         if term and not term.isdigit() and term not in stop and term not in program_words and term not in exclude and retriever.knows(term):

@@ -44,6 +44,7 @@ class Candidates:
     other_program: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of another program than the one asked
     question: str = ""  # the question as asked
     direct: frozenset[str] = frozenset()  # the terms the question itself used, typos corrected (not acronym expansions)
+    other_body: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of the other BPJS body than the one named
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -206,7 +207,8 @@ class Retriever:
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         asked = self._asked(text)
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct)
+        body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -322,8 +324,7 @@ class Retriever:
 
     def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it
-        names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is run by the other
-        (a general passage: its title names only the other)."""
+        names one BPJS body and the passage is the other body's (`_other_body`)."""
         named, bodies = asked
         program = passage.program.lower()
         specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
@@ -343,12 +344,11 @@ class Retriever:
     def _asked_program_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
         """Passages of another program than the one asked lose `params.mismatch_rank_penalty`; those of
         the other BPJS body than the one named lose `params.body_mismatch_penalty` more."""
-        fused = _shifted(fused, found.other_program, -params.mismatch_rank_penalty) if params.mismatch_rank_penalty > 0 else fused
-        if params.body_mismatch_penalty <= 0 or not found.other_program.any():
-            return fused
-        bodies = self._asked(found.text)[1]
-        other_body = np.fromiter((self._other_body(bodies, self._stored.passages[i]) for i in found.ids), bool, len(found.ids))
-        return _shifted(fused, other_body, -params.body_mismatch_penalty)
+        if params.mismatch_rank_penalty > 0:
+            fused = _shifted(fused, found.other_program, -params.mismatch_rank_penalty)
+        if params.body_mismatch_penalty > 0:
+            fused = _shifted(fused, found.other_body, -params.body_mismatch_penalty)
+        return fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
         """News passages lose `params.news_penalty`: they lead only when no program passage is close."""

@@ -350,10 +350,11 @@ def test_a_passage_of_the_other_bpjs_body_loses_more_than_one_of_another_program
     ]
     retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
     params = retriever.params
-    zeros = np.zeros(3, np.float32)
-    body = Candidates([], np.array([0, 1, 2]), zeros, zeros, "telat bayar bpjs kesehatan kena denda", np.array([False, True, True]))
+    body = retriever.candidates("telat bayar bpjs kesehatan kena denda")
+    assert list(body.ids) == [0, 1, 2]
     shifted = retriever._asked_program_first(np.ones(3), body, params)
     other_body = params.mismatch_rank_penalty + params.body_mismatch_penalty
     assert shifted == pytest.approx([1.0, 1.0 - other_body, 1.0 - other_body])  # JKP is BPJS Ketenagakerjaan's too
-    program = Candidates([], np.array([0, 1, 2]), zeros, zeros, "denda jkn", np.array([False, False, True]))
+    program = retriever.candidates("denda jkn")
+    assert list(program.ids) == [0, 1, 2]
     assert retriever._asked_program_first(np.ones(3), program, params) == pytest.approx([1.0, 1.0, 1.0 - params.mismatch_rank_penalty])
