@@ -139,7 +139,7 @@ CARRY = 0.5  # the share of the previous sentence's terms a back-referring sente
 def question_kind(text: str) -> Kind:
     """What the question asks for, from its question words (Indonesian, informal or English)."""
     ws = words(standardise(text))
-    present = set(ws)
+    present = {w for i, w in enumerate(ws) if not (w == "persen" and i and ws[i - 1][:1].isdigit())}  # "jht 10 persen buat apa" gives the figure
     for i, w in enumerate(ws):  # "berapa lama", "berapa bulan", "how long", "umur berapa"
         nxt = ws[i + 1] if i + 1 < len(ws) else ""
         prev = ws[i - 1] if i else ""

@@ -48,6 +48,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("klaim jkk maksimal brp", Kind.LIMIT),
         ("batas waktu klaim jkk", Kind.DURATION),
         ("jkp", Kind.ANY),
+        ("berapa persen iuran jht", Kind.AMOUNT),
+        ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
     ],
 )
 def test_question_kind(question, kind):
