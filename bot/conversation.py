@@ -29,6 +29,8 @@ SPECIFIC_IDF = 3.5  # a term in fewer than about 1 passage in 30 says what the q
 TOPIC_WORDS = 2  # the rarest words of a topic's first message that a follow-up with its own subject carries
 SHARED_FACET = 0.4  # a term that passages of this share of the programs use asks about a facet, not a subject
 MAX_SWITCH_TERMS = 2  # a message naming another program with at most this many terms of its own keeps the situation
+# ... and so does one that speaks of a person the conversation already named ("can his wife claim it?")
+THIRD_PERSON = frozenset("dia beliau ia he she him his her they them their".split())
 MAX_VAGUE_TERMS = 3  # a message with more content terms than this is searched as it is
 MAX_VAGUE_WORDS = 4  # ... and so is one of more words than this besides function words (it says enough, even in slang)
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
@@ -196,7 +198,7 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     if program and (previous is None or program != previous.program):
         answered_before = previous is not None and bool(previous.documents)  # a refused question leaves no situation
         situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if answered_before else []
-        if situation and len(terms) <= MAX_SWITCH_TERMS:  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
+        if situation and (len(terms) <= MAX_SWITCH_TERMS or THIRD_PERSON & set(words(message))):  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
             understood = f"{message} ({' '.join(situation)})"
             return Resolution(message, understood, program, follow_up=True, own_terms=terms, subject=understood)
         return Resolution(message, message, program, own_terms=terms)

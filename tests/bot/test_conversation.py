@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Turn, is_vague, named_program, own_terms, partly_named, resolve, subject_words
+from bot.conversation import MAX_SWITCH_TERMS, Turn, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from tests.bot.offline import sends
 from tests.harness import buttons
@@ -79,6 +79,17 @@ def test_a_new_program_asked_in_a_few_words_keeps_the_situation(retriever):
     assert not fresh.follow_up and fresh.understood == fresh.message
     refused = replace(previous, documents=())  # the previous question found nothing: no situation to keep
     assert resolve("kalau jkp?", refused, retriever).understood == "kalau jkp?"
+
+
+def test_a_new_program_asked_about_someone_already_named_keeps_the_situation(retriever):
+    """"jkp dia bisa cair ..." speaks of the person of the question before, however much it says."""
+    previous = Turn("bapak saya resign, syarat klaim jht apa", "JHT", 0.0, "bapak saya resign, syarat klaim jht apa", ("ketenagakerjaan/jht.md",))
+    message = "jkp dia bisa cair berapa bulan setelah phk?"
+    assert len(own_terms(message, retriever)) > MAX_SWITCH_TERMS  # says more than "kalau jkp?"
+    res = resolve(message, previous, retriever)
+    assert res.follow_up and res.program == "JKP" and "mengundurkan diri" in res.understood
+    fresh = resolve("jkp bisa cair berapa bulan setelah phk?", previous, retriever)  # the same, of nobody named before
+    assert not fresh.follow_up and fresh.understood == fresh.message
 
 
 def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
