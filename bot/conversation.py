@@ -188,6 +188,8 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     A vague message is searched here to see which programs it could be about (`k` hits, kept in
     `found` so that the caller does not search it again).
     """
+    if previous is not None and not words(previous.subject or previous.understood):
+        previous = None  # "🙏🙏" or "???" set no topic: the next message is read on its own
     program = named_program(message, retriever)
     terms = own_terms(message, retriever)
     labels = program_labels(retriever)

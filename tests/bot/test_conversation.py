@@ -81,6 +81,13 @@ def test_a_new_program_asked_in_a_few_words_keeps_the_situation(retriever):
     assert resolve("kalau jkp?", refused, retriever).understood == "kalau jkp?"
 
 
+def test_a_message_without_words_sets_no_topic(retriever):
+    """"???" after "🙏🙏" is not read as "??? (🙏🙏)"; it stands alone, as the first message did."""
+    for previous in (Turn("🙏🙏", "", 0.0, "🙏🙏"), Turn("...", "", 0.0, "")):
+        res = resolve("???", previous, retriever)
+        assert not res.follow_up and res.understood == "???"
+
+
 def test_a_new_program_asked_about_someone_already_named_keeps_the_situation(retriever):
     """"jkp dia bisa cair ..." speaks of the person of the question before, however much it says."""
     previous = Turn("bapak saya resign, syarat klaim jht apa", "JHT", 0.0, "bapak saya resign, syarat klaim jht apa", ("ketenagakerjaan/jht.md",))
