@@ -47,8 +47,9 @@ class FusionParams:
     answer_weight: float = 0.1
     answer_top: int = 5
     # A question asking for a figure whose best passage states none of that kind is led by the first
-    # passage of the same document among the `answer_top` best, within this margin, that does (0: off).
-    # 0.1 and 0.2 gave the same dev and worker figures (bench reply: worker bold 0.636 -> 0.652), 0.05 less.
+    # passage of the same program among the `answer_top` best, within this margin, that does (0: off).
+    # 0.1 and 0.2 gave the same dev and worker figures (bench reply: worker bold 0.636 -> 0.652), 0.05 less;
+    # widening it from the same document to the same program moved no figure ("jht brp" then bolds 5,7%).
     figure_margin: float = 0.1
     # At most `per_document` passages of one document among the first `varied_top` hits (0: no cap).
     per_document: int = 2

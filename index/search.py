@@ -265,7 +265,7 @@ class Retriever:
     def _figure_first(self, order: np.ndarray, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
         """`order` with, when the question asks for a figure ("iuran jht brp") and the best passage
         states none of that kind (it is about when the contribution is paid), the first passage of
-        the same document among the `params.answer_top` best, within `params.figure_margin` of it,
+        the same program (any of its documents) among the `params.answer_top` best, within `params.figure_margin` of it,
         that states one moved first."""
         if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS:
             return order
@@ -277,7 +277,7 @@ class Retriever:
             if fused[order[0]] - fused[order[n]] > params.figure_margin:
                 break
             other = passages[found.ids[order[n]]]
-            if other.doc == first.doc and not other.old_rule and states(found.kind, other.text):
+            if other.program == first.program and not other.old_rule and states(found.kind, other.text):
                 return np.concatenate([order[n : n + 1], np.delete(order, n)])
         return order
 

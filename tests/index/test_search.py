@@ -318,22 +318,25 @@ def test_a_place_kept_beside_luar_negeri_does_not_count_against_coverage(retriev
     assert coverage(named) == pytest.approx(coverage(abroad))
 
 
-def _same_document(*texts: str) -> Retriever:
-    passages = [Passage(id=f"p{i}", text=t, title="Iuran JHT", doc="jht.md", program="JHT") for i, t in enumerate(texts)]
+def _documents(*texts: str, docs: tuple[str, ...] = ("jht.md", "jht-iuran.md"), programs: tuple[str, ...] = ("JHT", "JHT")) -> Retriever:
+    passages = [Passage(id=f"p{i}", text=t, title="Iuran", doc=d, program=p) for i, (t, d, p) in enumerate(zip(texts, docs, programs))]
     return Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
 
 
-def test_a_figure_asked_is_led_by_the_close_passage_of_the_document_that_states_one():
+def test_a_figure_asked_is_led_by_the_close_passage_of_the_program_that_states_one():
     """ "iuran jht brp": the passage about when the contribution is paid gives way to the one of the
-    same document that states the rate, when their scores are close; not when they are far apart."""
+    same program (in any of its documents) that states the rate, when their scores are close; not
+    when they are far apart, nor to a passage of another program."""
     when, rate = "Iuran JHT dibayar setiap bulan, paling lambat tanggal lima belas.", "Iuran JHT adalah 5,7% dari upah."
-    retriever = _same_document(when, rate)
+    other_program = _documents(when, rate, programs=("JHT", "JP"))
+    retriever = _documents(when, rate)
     found = Candidates([], np.array([0, 1]), np.zeros(2, np.float32), np.zeros(2, np.float32), question="iuran jht berapa")
     params = retriever.params
     assert found.kind.value == "amount"
     close = retriever._figure_first(np.array([0, 1]), np.array([1.0, 1.0 - params.figure_margin / 2]), found, params)
     far = retriever._figure_first(np.array([0, 1]), np.array([1.0, 1.0 - 2 * params.figure_margin]), found, params)
     assert list(close) == [1, 0] and list(far) == [0, 1]
+    assert list(other_program._figure_first(np.array([0, 1]), np.array([1.0, 1.0 - params.figure_margin / 2]), found, params)) == [0, 1]
     unasked = replace(found, question="kapan iuran jht dibayar")  # a date is asked: the first states one
     assert list(retriever._figure_first(np.array([0, 1]), np.array([1.0, 0.99]), unasked, params)) == [0, 1]
 
