@@ -188,7 +188,8 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
     A vague message is searched here to see which programs it could be about (`k` hits, kept in
     `found` so that the caller does not search it again).
     """
-    if previous is not None and not words(previous.subject or previous.understood):
+    subject = (previous.subject or previous.understood) if previous is not None else ""  # what the previous turn was about
+    if previous is not None and not words(subject):
         previous = None  # "🙏🙏" or "???" set no topic: the next message is read on its own
     program = named_program(message, retriever)
     terms = own_terms(message, retriever)
@@ -199,14 +200,13 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         return Resolution(message, understood, program, own_terms=terms, subject=understood)
     if program and (previous is None or program != previous.program):
         answered_before = previous is not None and bool(previous.documents)  # a refused question leaves no situation
-        situation = list(subject_words(previous.subject or previous.understood, retriever, exclude=terms).values()) if answered_before else []
+        situation = list(subject_words(subject, retriever, exclude=terms).values()) if answered_before else []
         if situation and (len(terms) <= MAX_SWITCH_TERMS or THIRD_PERSON & set(words(message))):  # "jkm nya jg bisa?" after "bapak meninggal, saldo jht?"
             understood = f"{message} ({' '.join(situation)})"
             return Resolution(message, understood, program, follow_up=True, own_terms=terms, subject=understood)
         return Resolution(message, message, program, own_terms=terms)
     if previous is not None:
         carried = program or previous.program
-        subject = previous.subject or previous.understood
         said = subject_words(subject, retriever)  # what the first message said besides its program
         keywords = topic_words(said, retriever, exclude=terms) if carried else []
         # "berapa iurannya?" after "cara klaim jht", "hrs nunggu brp lama" after "puskesmas sy jauh, bs
