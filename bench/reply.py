@@ -2,12 +2,13 @@
 
     python -m bench reply [--index DIR] [--set NAME ...] [--misses]
 
-For each question set (the BPJS dev questions in ../shared/eval/, tests/data/worker_questions.tsv
-and faq_questions.tsv), every in-scope question is answered exactly as a private chat answers it
+For each question set (the BPJS dev questions in ../shared/eval/, tests/data/worker_questions.tsv,
+faq_questions.tsv and answer_questions.tsv), every in-scope question is answered exactly as a private chat answers it
 (`bot.answer.answer_question`), and reported:
 
 - sentence: the share of answered questions whose bold answer sentence alone matches the set's
-  regex (the regexes were written for whole passages, so this is strict), and the same share
+  regex (the dev, worker and FAQ regexes were written for whole passages, so there this is strict;
+  the answer set's name one fact each, written for the sentence, blind to the corpus), and the same share
   over all in-scope questions (a refusal counts as a miss); "with title" matches the sentence with
   the title and headings of its passage, which the reply shows on its source line (a regex that
   names the program is then met by a title such as "Jaminan Kehilangan Pekerjaan (JKP): ...");
@@ -41,6 +42,7 @@ QUESTION_SETS = {
     "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
     "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
     "faq": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
+    "answer": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
 }
 GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}
 
