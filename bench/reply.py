@@ -42,6 +42,7 @@ QUESTION_SETS = {
     "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
     "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
     "faq": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
+    "answer-train": lambda: REPO / "tests" / "data" / "answer_train_questions.tsv",
     "answer": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
 }
 GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}

@@ -45,6 +45,7 @@ QUESTION_SETS = {
     "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
     "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
     "faq (held out)": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
+    "answer-train": lambda: REPO / "tests" / "data" / "answer_train_questions.tsv",
     "answer (held out)": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
 }
 
