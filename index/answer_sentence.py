@@ -2,8 +2,9 @@
 
 Two general signals, no wording of any test: the question's terms (a term counts less the more
 sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
-read from its question words ("berapa" -> an amount, "berapa lama"/"kapan" -> a duration or
-date, "batas"/"maksimal" -> either, "cara"/"bagaimana" -> steps, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
+read from its question words ("berapa" -> an amount, "berapa persen" -> a percentage, "berapa
+lama"/"kapan"/"tanggal berapa" -> a duration or date, "batas"/"maksimal" -> either,
+"cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
 "bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a
 count, "apa itu" -> a definition) and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
@@ -29,6 +30,7 @@ class Kind(Enum):
     """The kind of fact a question asks for."""
 
     AMOUNT = "amount"
+    SHARE = "share"
     DURATION = "duration"
     STEPS = "steps"
     REQUIREMENT = "requirement"
@@ -44,8 +46,9 @@ class Kind(Enum):
     ANY = "any"
 
 
-_UNITS = frozenset("hari minggu bulan tahun jam day days week weeks month months year years".split())
+_UNITS = frozenset("hari minggu bulan tahun jam tanggal day days week weeks month months year years date".split())
 _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
+_SHARE_WORDS = frozenset("persen persentase percent percentage rate".split())  # an amount asked as a share of something
 _PRICE_WORDS = frozenset("iuran biaya tarif bayar membayar dibayar persen nominal harga".split())
 _DURATION_WORDS = frozenset("kapan when lama durasi jangka waktu umur usia age old".split())
 _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
@@ -59,9 +62,10 @@ _COMPARISON_WORDS = frozenset("beda bedanya perbedaan berbeda membedakan dibandi
 _NUMBER_WORDS = frozenset("nomor nomer nomornya telepon telpon hotline".split())
 # What is counted rather than paid: "berapa orang", "brp kali", "how many children" ask for a count.
 _COUNTED = frozenset(
-    "orang kali anak anggota jiwa tempat kamar kasur ranjang jenis macam kriteria tahap program peserta"
-    " people persons times children kids members beds kinds types".split()
+    "orang kali anak anggota jiwa tempat kamar kasur ranjang jenis macam kriteria tahap program peserta perusahaan"
+    " people persons times children kids members beds kinds types companies employers".split()
 )
+_CHANNEL_WORDS = frozenset("lewat melalui via".split())
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -76,6 +80,7 @@ _SPELLED = r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua be
 _SPELLED_SPAN = rf"\b({_SPELLED}) (hari|minggu|bulan|tahun)\b"
 _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.AMOUNT: re.compile(rf"{_AMOUNT_FIGURE}|\b(sebesar|senilai|setara)\b", re.I),
+    Kind.SHARE: re.compile(rf"{_NUMBER} ?(%|persen\b)|\b(setengah|separuh)\b", re.I),
     Kind.DURATION: re.compile(
         rf"\b{_SPAN_FIGURE}|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b|{_SPELLED_SPAN}",
         re.I,
@@ -162,10 +167,12 @@ def question_kind(text: str) -> Kind:
         return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
     if present & _LIMIT_WORDS:
         return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
+    if present & _SHARE_WORDS:
+        return Kind.SHARE  # "iuran jp totalnya brp persen": a percentage, not the rupiah of an example
     if present & _AMOUNT_WORDS:
         return Kind.AMOUNT
-    if present & _STEP_WORDS:
-        return Kind.STEPS
+    if present & _STEP_WORDS or present & {"where", "dimana", "kemana"} or _asks_channel(ws):
+        return Kind.STEPS  # a how, or a where: "klaim jkp lewat web apa", "daftar di mana"
     if present & _COMPARISON_WORDS:
         return Kind.COMPARISON
     if present & _REASON_WORDS:
@@ -183,18 +190,26 @@ def question_kind(text: str) -> Kind:
     return Kind.ANY
 
 
+def _asks_channel(ws: list[str]) -> bool:
+    """A channel or a place asked for: "lewat (web) apa", "melalui apa", "di mana", "ke mana"."""
+    return any(
+        (w in _CHANNEL_WORDS and {"apa", "mana"} & set(ws[i + 1 : i + 3])) or (w in ("di", "ke") and ws[i + 1 : i + 2] == ["mana"])
+        for i, w in enumerate(ws)
+    )
+
+
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def holds(kind: Kind, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact asked for (a regulation's number is no figure)."""
     if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a span ("batas klaim 5 tahun"), stated
         return bool(_LIMIT.search(_CITATION.sub("", sentence)))
     pattern = _SIGNALS.get(kind)
-    if kind in (Kind.AMOUNT, Kind.DURATION, Kind.NUMBER, Kind.COUNT):
+    if kind in (Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.NUMBER, Kind.COUNT):
         sentence = _CITATION.sub("", sentence)
     return bool(pattern and pattern.search(sentence))
 
 
-FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.DURATION, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
+FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
 
 
 def states(kind: Kind, text: str) -> bool:

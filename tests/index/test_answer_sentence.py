@@ -48,7 +48,14 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("klaim jkk maksimal brp", Kind.LIMIT),
         ("batas waktu klaim jkk", Kind.DURATION),
         ("jkp", Kind.ANY),
-        ("berapa persen iuran jht", Kind.AMOUNT),
+        ("berapa persen iuran jht", Kind.SHARE),  # a percentage, not the rupiah of an example
+        ("what tax rate applies to my jht", Kind.SHARE),
+        ("perusahaan bayar iuran paling telat tgl brp", Kind.DURATION),  # a date
+        ("klaim jkp lewat web apa", Kind.STEPS),  # a channel
+        ("kantor bpjs tk di mana", Kind.STEPS),
+        ("sy kerja di pabrik apa bisa ikut jkp", Kind.CONDITION),  # "apa" here is "apakah", not a place
+        ("hrs ngelamar ke brp perusahaan", Kind.COUNT),
+        ("fornas itu apaan", Kind.DEFINITION),
         ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
     ],
 )
@@ -86,6 +93,16 @@ def test_a_cap_is_a_stated_figure():
     assert holds(Kind.LIMIT, "Denda itu paling tinggi Rp30.000.000.") and holds(Kind.LIMIT, "Klaim gugur setelah 5 tahun.")
     assert not holds(Kind.LIMIT, "Denda dikenakan bila peserta dirawat inap setelah kepesertaannya aktif kembali.")
     assert not holds(Kind.LIMIT, "Batasnya diatur dalam PP No. 45 Tahun 2015.")  # a regulation's number is no figure
+
+
+def test_a_percentage_for_how_many_percent_and_a_date_for_which_day():
+    text = (
+        "Iuran Jaminan Pensiun 3% dari upah: 2% dibayar perusahaan dan 1% dipotong dari upah pekerja. "
+        "Contoh: dengan upah Rp4.000.000, total iuran Jaminan Pensiun Rp120.000 per bulan. "
+        "Iuran dibayar perusahaan paling lambat tanggal 15 bulan berikutnya, dan keterlambatan didenda 2% per bulan."
+    )
+    assert best("iuran jaminan pensiun totalnya brp persen", text).startswith("Iuran Jaminan Pensiun 3%")
+    assert best("iuran jaminan pensiun dibayar paling telat tgl brp", text).startswith("Iuran dibayar perusahaan paling lambat tanggal 15")
 
 
 def test_a_duration_for_how_long():
