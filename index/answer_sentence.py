@@ -6,7 +6,7 @@ read from its question words ("berapa" -> an amount, "berapa persen" -> a percen
 lama"/"kapan"/"tanggal berapa" -> a duration or date, "batas"/"maksimal" -> either,
 "cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
 "bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a
-count, "apa itu" -> a definition) and
+count, "apa itu" -> a definition, of what the sentence names before its "adalah") and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
@@ -50,7 +50,7 @@ _UNITS = frozenset("hari minggu bulan tahun jam tanggal day days week weeks mont
 _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
 _SHARE_WORDS = frozenset("persen persentase percent percentage rate".split())  # an amount asked as a share of something
 _PRICE_WORDS = frozenset("iuran biaya tarif bayar membayar dibayar persen nominal harga".split())
-_DURATION_WORDS = frozenset("kapan when lama durasi jangka waktu umur usia age old".split())
+_DURATION_WORDS = frozenset("kapan lama durasi jangka waktu umur usia age old".split())
 _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
 _REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas requirement requirements eligible".split())
@@ -137,7 +137,8 @@ OLD_RULE_PENALTY = 0.6
 SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
 INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
-SUBJECT_BONUS = 0.2
+SUBJECT_BONUS = 0.3
+SUBJECT_WORDS = 8  # the words before "adalah" that name what is defined ("Formularium Nasional (Fornas)")
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 
 
@@ -157,7 +158,7 @@ def question_kind(text: str) -> Kind:
             return Kind.DURATION
         if w in ("berapa", "berapakah", "how") and counted in _COUNTED:
             return Kind.COUNT
-    if present & {"kapan", "when"} or {"sampai", "kapan"} <= present:
+    if "kapan" in present or ws[:1] == ["when"]:  # "when" further on joins a clause: "what tax rate ... when I withdraw"
         return Kind.DURATION
     if present & {"umur", "usia", "age"} and present & {"berapa", "berapakah"} and not present & _PRICE_WORDS:
         return Kind.DURATION  # "usia pensiun jp berapa": an age, not an amount of money
@@ -268,8 +269,8 @@ def scored_sentences(
             score += KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence):
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before
-        if kind is Kind.DEFINITION and _first_term(sentence) in weights:
-            score += SUBJECT_BONUS  # "JKP adalah ...": the sentence is about what was asked
+        if kind is Kind.DEFINITION and _subject_terms(sentence) & weights.keys():
+            score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
             score -= OLD_RULE_PENALTY
         if len(sentence.split()) <= SHORT_WORDS and not held:
@@ -280,9 +281,16 @@ def scored_sentences(
     return out
 
 
+_DEFINING = re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya)\b", re.I)
+
+
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
-def _first_term(sentence: str) -> str:
-    return next(iter(tokenize(sentence)), "")
+def _subject_terms(sentence: str) -> frozenset[str]:
+    """The terms of what a sentence defines: the words before its "adalah" (a name and its
+    acronym in brackets), or its first term when it defines nothing."""
+    found = _DEFINING.search(sentence)
+    head = sentence[: found.start()] if found and len(sentence[: found.start()].split()) <= SUBJECT_WORDS else ""
+    return frozenset(tokenize(head)) if head else frozenset(tokenize(sentence)[:1])
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)

@@ -56,6 +56,9 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("sy kerja di pabrik apa bisa ikut jkp", Kind.CONDITION),  # "apa" here is "apakah", not a place
         ("hrs ngelamar ke brp perusahaan", Kind.COUNT),
         ("fornas itu apaan", Kind.DEFINITION),
+        ("when can i withdraw my jht", Kind.DURATION),
+        ("what tax rate is cut when I withdraw my jht", Kind.SHARE),  # "when" further on joins a clause
+        ("what do i get when i am laid off", Kind.ANY),
         ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
     ],
 )
@@ -103,6 +106,14 @@ def test_a_percentage_for_how_many_percent_and_a_date_for_which_day():
     )
     assert best("iuran jaminan pensiun totalnya brp persen", text).startswith("Iuran Jaminan Pensiun 3%")
     assert best("iuran jaminan pensiun dibayar paling telat tgl brp", text).startswith("Iuran dibayar perusahaan paling lambat tanggal 15")
+
+
+def test_a_definition_of_a_name_given_in_full_with_its_acronym():
+    text = (
+        "Obat yang termasuk Fornas dijamin, dan obat di luar Fornas dipakai hanya bila tidak tersedia. "
+        "Formularium Nasional (Fornas) adalah daftar obat yang dijamin Jaminan Kesehatan Nasional."
+    )
+    assert best("fornas itu apa", text).startswith("Formularium Nasional (Fornas) adalah")
 
 
 def test_a_duration_for_how_long():
