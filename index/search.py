@@ -287,7 +287,8 @@ class Retriever:
         if row not in found.answers:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
-            found.answers[row] = best_sentence(passage.text, found.terms, found.kind, idf, found.direct, superseded=passage.old_rule)
+            known = [t for t in found.terms if self.knows(t)]  # a word the corpus never uses weighs on every sentence alike
+            found.answers[row] = best_sentence(passage.text, known, found.kind, idf, found.direct, superseded=passage.old_rule)
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:

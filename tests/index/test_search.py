@@ -361,3 +361,14 @@ def test_a_passage_of_the_other_bpjs_body_loses_more_than_one_of_another_program
     program = retriever.candidates("denda jkn")
     assert list(program.ids) == [0, 1, 2]
     assert retriever._asked_program_first(np.ones(3), program, params) == pytest.approx([1.0, 1.0, 1.0 - params.mismatch_rank_penalty])
+
+
+def test_a_word_the_corpus_never_uses_does_not_weigh_on_the_answer_sentence():
+    """ "how much is the jht contribution": english.tsv keeps "contribution" beside "iuran", and no
+    sentence can hold the English word; it must not shrink every sentence's match on the words the
+    corpus does use, against what the kind of fact asked is worth."""
+    retriever = _documents("Iuran JHT dibayar setiap bulan. Iuran JHT adalah 5,7% dari upah.", "Saldo JHT dapat dicek di JMO.")
+    english, indonesian = retriever.candidates("contribution jht berapa"), retriever.candidates("iuran jht berapa")
+    assert "contribution" in english.terms and not retriever.knows("contribution")
+    row = int(np.flatnonzero(english.ids == 0)[0])
+    assert retriever._answer(english, row)[0] == pytest.approx(retriever._answer(indonesian, int(np.flatnonzero(indonesian.ids == 0)[0]))[0])
