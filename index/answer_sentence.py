@@ -53,7 +53,7 @@ _PRICE_WORDS = frozenset("iuran biaya tarif bayar membayar dibayar persen nomina
 _DURATION_WORDS = frozenset("kapan lama durasi jangka waktu umur usia age old".split())
 _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
-_REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas requirement requirements eligible".split())
+_REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas dibawa membawa disiapkan requirement requirements eligible documents".split())
 _CONDITION_WORDS = frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
 _DEFINITION_WORDS = frozenset("maksud dimaksud arti artinya pengertian definisi siapa who".split())
 _LAW_WORDS = frozenset("hukum regulasi peraturan undang law regulation".split())
@@ -182,7 +182,7 @@ def question_kind(text: str) -> Kind:
         return Kind.REQUIREMENT
     if any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:])):
         return Kind.LIST
-    if present & _CONDITION_WORDS:
+    if present & _CONDITION_WORDS or ws[:1] in (["does"], ["do"], ["is"], ["are"]):  # "Does BPJS pay for ...?": yes or no
         return Kind.CONDITION
     if present & _DURATION_WORDS:
         return Kind.DURATION

@@ -59,6 +59,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("when can i withdraw my jht", Kind.DURATION),
         ("what tax rate is cut when I withdraw my jht", Kind.SHARE),  # "when" further on joins a clause
         ("what do i get when i am laid off", Kind.ANY),
+        ("klaim jkm surat apa yg wajib dibawa", Kind.REQUIREMENT),  # documents, not a yes or no
+        ("Does BPJS Kesehatan pay for braces?", Kind.CONDITION),
         ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
     ],
 )
