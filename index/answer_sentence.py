@@ -267,8 +267,8 @@ def scored_sentences(
         held = holds(kind, sentence)
         if held:
             score += KIND_WEIGHT
-            if i and _BACK_REFERENCE.match(sentence):
-                score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before
+            if i and _BACK_REFERENCE.match(sentence) and not holds(kind, text[slice(*spans[i - 1])]):
+                score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
         if kind is Kind.DEFINITION and _subject_terms(sentence) & weights.keys():
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):

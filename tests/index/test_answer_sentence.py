@@ -118,6 +118,20 @@ def test_a_definition_of_a_name_given_in_full_with_its_acronym():
     assert best("fornas itu apa", text).startswith("Formularium Nasional (Fornas) adalah")
 
 
+def test_a_sentence_pointing_back_inherits_no_terms_from_one_that_states_the_fact():
+    """ "Nilainya Rp174.000.000" takes the terms of the sentence before it, which named the benefit
+    but not its value; a sentence before that states the value itself keeps the answer."""
+    text = (
+        "BPJS Ketenagakerjaan wajib membayar JHT paling lama 5 hari kerja setelah persyaratan dipenuhi. "
+        "Waktu itu dihitung sejak berkas lengkap, bukan sejak peserta mulai mengisi formulir."
+    )
+    rare = {"berkas": 2.0, "lengkap": 2.0}  # idf: the words the back-pointing sentence shares are rare
+    question = "berkas klaim jht udh lengkap smua, paling lama brp hari kerja duitnya cair"
+    assert best(question, text, idf=lambda t: rare.get(t, 1.0)).startswith("BPJS Ketenagakerjaan wajib")
+    pointing = "Beasiswa diberikan untuk paling banyak dua anak peserta. Nilainya Rp174.000.000."
+    assert best("beasiswa pendidikan anak brp", pointing) == "Nilainya Rp174.000.000."
+
+
 def test_a_duration_for_how_long():
     assert best("uang jkp dpt brp bulan sih") == "Uang tunai itu diberikan paling lama 6 bulan."
 
