@@ -138,6 +138,7 @@ SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer
 SHORT_PENALTY = 0.3
 INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
 SUBJECT_BONUS = 0.3
+COUNTED_BONUS = 0.15  # a count of what the question counts (0.15 and 0.3 gave the same figures)
 SUBJECT_WORDS = 8  # the words before "adalah" that name what is defined ("Formularium Nasional (Fornas)")
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 
@@ -269,6 +270,8 @@ def scored_sentences(
             score += KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not holds(kind, text[slice(*spans[i - 1])]):
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
+        if kind is Kind.COUNT and held and _counted_terms(sentence) & weights.keys():
+            score += COUNTED_BONUS  # "brp anak": "paling banyak 2 orang anak", not "usia 23 tahun"
         if kind is Kind.DEFINITION and _subject_terms(sentence) & weights.keys():
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
@@ -279,6 +282,19 @@ def scored_sentences(
             score -= INTRO_PENALTY
         out.append((score, (a, b)))
     return out
+
+
+_COUNTED_NUMBER = re.compile(rf"(?<![\d.,])(\d{{1,3}}|\b(?:{_SPELLED}))(?![\d.,]\d)\s+(?:\(\w+\)\s+)?(\w+)(?:\s+(\w+))?", re.I)
+
+
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def _counted_terms(sentence: str) -> frozenset[str]:
+    """The terms of the one or two words after each small number of a sentence: what it counts
+    ("2 orang anak" -> orang, anak; "3 kali kunjungan" -> kali, kunjung)."""
+    found = set()
+    for m in _COUNTED_NUMBER.finditer(_CITATION.sub("", sentence)):
+        found.update(tokenize(" ".join(w for w in m.groups()[1:] if w)))
+    return frozenset(found)
 
 
 _DEFINING = re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya)\b", re.I)

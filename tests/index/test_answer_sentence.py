@@ -132,6 +132,14 @@ def test_a_sentence_pointing_back_inherits_no_terms_from_one_that_states_the_fac
     assert best("beasiswa pendidikan anak brp", pointing) == "Nilainya Rp174.000.000."
 
 
+def test_a_count_of_what_the_question_counts():
+    text = (
+        "Pensiun anak berhenti ketika anak mencapai usia 23 tahun atau menikah. "
+        "Menurut PP No. 45 Tahun 2015, pensiun anak diberikan kepada paling banyak 2 orang anak."
+    )
+    assert best("pensiun anak dr jp maksimal buat brp anak", text).startswith("Menurut PP No. 45 Tahun 2015")
+
+
 def test_a_duration_for_how_long():
     assert best("uang jkp dpt brp bulan sih") == "Uang tunai itu diberikan paling lama 6 bulan."
 
