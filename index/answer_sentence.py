@@ -262,13 +262,14 @@ def scored_sentences(
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     out = []
+    held_before = False
     for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         score = lexical[i]
         held = holds(kind, sentence)
         if held:
             score += KIND_WEIGHT
-            if i and _BACK_REFERENCE.match(sentence) and not holds(kind, text[slice(*spans[i - 1])]):
+            if i and _BACK_REFERENCE.match(sentence) and not held_before:
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
         if kind is Kind.COUNT and held and _counted_terms(sentence) & weights.keys():
             score += COUNTED_BONUS  # "brp anak": "paling banyak 2 orang anak", not "usia 23 tahun"
@@ -281,19 +282,18 @@ def scored_sentences(
         if sentence.rstrip().endswith(":"):  # an introduction with nothing after it
             score -= INTRO_PENALTY
         out.append((score, (a, b)))
+        held_before = held
     return out
-
-
-_COUNTED_NUMBER = re.compile(rf"(?<![\d.,])(\d{{1,3}}|\b(?:{_SPELLED}))(?![\d.,]\d)\s+(?:\(\w+\)\s+)?(\w+)(?:\s+(\w+))?", re.I)
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def _counted_terms(sentence: str) -> frozenset[str]:
-    """The terms of the one or two words after each small number of a sentence: what it counts
-    ("2 orang anak" -> orang, anak; "3 kali kunjungan" -> kali, kunjung)."""
+    """The terms of the one or two words after each count of a sentence (the COUNT signal): what it
+    counts ("2 orang anak" -> orang, anak; "3 kali kunjungan" -> kali, kunjung)."""
+    text = _CITATION.sub("", sentence)
     found = set()
-    for m in _COUNTED_NUMBER.finditer(_CITATION.sub("", sentence)):
-        found.update(tokenize(" ".join(w for w in m.groups()[1:] if w)))
+    for m in _SIGNALS[Kind.COUNT].finditer(text):
+        found.update(tokenize(" ".join(text[m.end() - 1 :].split()[:2])))  # the signal ends on the counted word's first letter
     return frozenset(found)
 
 
