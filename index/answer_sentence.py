@@ -10,9 +10,11 @@ count, "apa itu" -> a definition, of what the sentence names before its "adalah"
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
-shares the terms of the sentence before it. A sentence that speaks of an old rule, or only points
-to another document ("Rinciannya ada di dokumen ..."), loses; the passage of an old rule
-(superseded, or a temporary rule past its `valid_until`) gets no answer sentence at all.
+shares the terms of the sentence before it. A sentence that names only programs the question did
+not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
+old rule, or only points to another document ("Rinciannya ada di dokumen ..."), loses; the passage
+of an old rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at
+all.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than g
 SUBJECT_BONUS = 0.3
 COUNTED_BONUS = 0.15  # a count of what the question counts (0.15 and 0.3 gave the same figures)
 SUBJECT_WORDS = 8  # the words before "adalah" that name what is defined ("Formularium Nasional (Fornas)")
+OTHER_PROGRAM_PENALTY = 0.3  # a sentence naming only programs the question did not ask about (0.6 gave the same figures)
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 
 
@@ -247,10 +250,13 @@ def scored_sentences(
     kind: Kind,
     idf: Callable[[str], float] = lambda _: 1.0,
     direct: Collection[str] | None = None,
+    programs: tuple[Collection[str], Collection[str]] = ((), ()),
 ) -> list[tuple[float, tuple[int, int]]]:
     """Each sentence span of `text` with its score as the answer to a question (higher is better).
 
     `direct`: the terms the question itself used; the others (acronym expansions) count less.
+    `programs`: the programs the question names and the others, as lowercase codes ("jkm"); a
+    sentence that names only others ("Santunan kematian JKK ..." for a JKM question) loses.
     """
     spans = answer_units(text)
     if not spans:
@@ -275,6 +281,8 @@ def scored_sentences(
             score += COUNTED_BONUS  # "brp anak": "paling banyak 2 orang anak", not "usia 23 tahun"
         if kind is Kind.DEFINITION and _subject_terms(sentence) & weights.keys():
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
+        if programs[0] and _names_only_others(sentence, *programs):
+            score -= OTHER_PROGRAM_PENALTY
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
             score -= OLD_RULE_PENALTY
         if len(sentence.split()) <= SHORT_WORDS and not held:
@@ -284,6 +292,17 @@ def scored_sentences(
         out.append((score, (a, b)))
         held_before = held
     return out
+
+
+def _names_only_others(sentence: str, asked: Collection[str], others: Collection[str]) -> bool:
+    """Whether a sentence names programs, none of them one the question asked about."""
+    named = _words_of(sentence)
+    return not any(p in named for p in asked) and any(p in named for p in others)
+
+
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def _words_of(sentence: str) -> frozenset[str]:
+    return frozenset(words(sentence))
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
@@ -330,12 +349,13 @@ def answer_span(
     direct: Collection[str] | None = None,
     *,
     superseded: bool = False,
+    programs: tuple[Collection[str], Collection[str]] = ((), ()),
 ) -> tuple[int, int] | None:
     """(start, end) of the sentence of `text` that best answers; None for a superseded passage.
 
     The first best sentence wins ties: the author's opening sentence usually states the rule.
     """
-    best = best_sentence(text, terms, kind, idf, direct, superseded=superseded)
+    best = best_sentence(text, terms, kind, idf, direct, superseded=superseded, programs=programs)
     return best[1] if best else None
 
 
@@ -347,11 +367,12 @@ def best_sentence(
     direct: Collection[str] | None = None,
     *,
     superseded: bool = False,
+    programs: tuple[Collection[str], Collection[str]] = ((), ()),
 ) -> tuple[float, tuple[int, int]] | None:
     """The score and span of the answer sentence (see answer_span)."""
     if superseded:
         return None
-    scored = scored_sentences(text, terms, kind, idf, direct)
+    scored = scored_sentences(text, terms, kind, idf, direct, programs)
     if not scored:
         return None
     score, span = max(scored, key=lambda item: item[0])  # max keeps the first of equals

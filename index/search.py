@@ -288,7 +288,9 @@ class Retriever:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
             known = [t for t in found.terms if self.knows(t)]  # a word the corpus never uses weighs on every sentence alike
-            found.answers[row] = best_sentence(passage.text, known, found.kind, idf, found.direct, superseded=passage.old_rule)
+            asked = self._asked(found.text)[0]
+            programs = (asked, self._programs - asked - {p.lower() for p in NEUTRAL_PROGRAMS})
+            found.answers[row] = best_sentence(passage.text, known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs)
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:

@@ -231,3 +231,15 @@ def test_a_word_written_apart_still_counts():
 def test_the_regulation_itself_for_the_legal_basis():
     text = "JKP memberi uang tunai kepada pekerja yang terkena PHK. JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
     assert best("dasar hukum jkp apa", text) == "JKP diatur dalam PP No. 37 Tahun 2021 tentang JKP."
+
+
+def test_a_sentence_naming_only_another_program_loses():
+    """A summary of the heirs' rights: "santunan kematian jkm brp" is not the JKK death benefit."""
+    text = (
+        "Santunan kematian Jaminan Kecelakaan Kerja (JKK) besarnya 48 kali upah. "
+        "Bila peserta meninggal bukan karena kecelakaan kerja, ahli waris menerima santunan kematian Rp20.000.000."
+    )
+    question = "santunan kematian jkm brp"
+    assert best(question, text).startswith("Santunan kematian Jaminan Kecelakaan Kerja")  # the test needs the JKK line ahead on terms
+    assert best(question, text, programs=({"jkm"}, {"jkk", "jht"})).startswith("Bila peserta meninggal")
+    assert best(question, text, programs=({"jkk"}, {"jkm", "jht"})).startswith("Santunan kematian Jaminan Kecelakaan Kerja")
