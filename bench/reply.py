@@ -17,9 +17,10 @@ answered exactly as a private chat answers it (`bot.answer.answer_question`), an
   sentence share among those (how well the sentence is chosen when the right passage is quoted);
 - the median and p90 length of the replies, in characters a phone shows (markup removed).
 
---misses lists the questions whose bold sentence does not match, each tagged "sentence" when the
-lead passage's text matches (the wrong sentence of the right passage) or "passage" when it does
-not (retrieval led with another passage, or the regex needs the passage's title).
+--misses lists the questions whose bold sentence does not match (a held-out set's, FAQ or answer,
+only when it is named with --set), each tagged "sentence" when the lead passage's text matches (the
+wrong sentence of the right passage) or "passage" when it does not (retrieval led with another
+passage, or the regex needs the passage's title).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ QUESTION_SETS = {
     "answer-train": lambda: REPO / "tests" / "data" / "answer_train_questions.tsv",
     "answer": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
 }
+HELD_OUT = frozenset({"faq", "answer"})  # never tuned on: their misses are listed only on request
 GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}
 
 
@@ -106,7 +108,8 @@ def main(argv: list[str]) -> int:
         if not path.exists():
             print(f"{name}: data not found ({path})", file=sys.stderr)
             continue
-        rows.append({"set": name, **measure(retriever, path, misses)})
+        listed = misses if name not in HELD_OUT or args.set else None
+        rows.append({"set": name, **measure(retriever, path, listed)})
     print(table(rows, ["set", "in_scope", "answered", "sentence_share", "sentence_share_of_in_scope", "sentence_with_title_share", "passages_share", "sentence_share_where_passages_match", "median_chars", "p90_chars", "max_chars"]))
     if misses:
         print("\n".join(misses))
