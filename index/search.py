@@ -26,11 +26,12 @@ from index.normalize import acronyms, kept_beside, query_forms, query_text, toke
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
-from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, Hit, Passage, SearchResult
+from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, SEGMENT_PROGRAMS, Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
 
 _CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed context at the end, one level of brackets inside
+SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is about ("migran", "proyek"; not "kerja", "upah")
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 
 
@@ -206,7 +207,8 @@ class Retriever:
         bm25 = self._lexical_scores(terms, self._context_terms(question, terms))
         ids = np.unique(np.concatenate([dense_ids, best_positive(bm25, n)]).astype(np.int64))
         asked = self._asked(text)
-        other = np.fromiter((self._program_mismatch(asked, stored.passages[i]) for i in ids), bool, len(ids))
+        rare = frozenset(t for t in terms if self.idf(t) >= SEGMENT_IDF)
+        other = np.fromiter((self._program_mismatch(asked, stored.passages[i], rare) for i in ids), bool, len(ids))
         body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body)
 
@@ -325,12 +327,17 @@ class Retriever:
         """The programs and the BPJS bodies a question names (read once per question, not per passage)."""
         return frozenset(w for w in words(text) if w in self._programs), frozenset(_BODY.findall(text.lower()))
 
-    def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage) -> bool:
+    def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage, rare: frozenset[str] = frozenset()) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it
-        names one BPJS body and the passage is the other body's (`_other_body`)."""
+        names one BPJS body and the passage is the other body's (`_other_body`). A passage of a group
+        of participants (PMI, construction) is of the named program when it speaks of it and the
+        question names the group too: one of its `rare` terms is in the title's head ("Pekerja Migran
+        Indonesia (PMI): ...")."""
         named, bodies = asked
         program = passage.program.lower()
         specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
+        if specific and named and program.upper() in SEGMENT_PROGRAMS and named & set(words(passage.text)) and rare & set(tokenize(passage.title.split(":")[0])):
+            specific = False
         return bool(named and program not in named and specific) or self._other_body(bodies, passage)
 
     def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 # Document.program codes with a meaning of their own (upper case), for the engine and the bot alike.
 NEUTRAL_PROGRAMS = frozenset({"", "UMUM", "BERITA"})  # BPJS as a whole, news, or none: not one program
 NEWS_PROGRAMS = frozenset({"BERITA"})  # news articles
+# A group of participants rather than a program: its documents speak of JKK, JKM, JHT... for that group.
+SEGMENT_PROGRAMS = frozenset({"BPU", "PMI", "JASA-KONSTRUKSI"})
 HEALTH_PROGRAMS = frozenset({"JKN", "KIS", "JKN-KIS", "KESEHATAN"})  # BPJS Kesehatan's; every other program is BPJS Ketenagakerjaan's
 
 

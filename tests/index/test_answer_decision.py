@@ -63,6 +63,22 @@ def test_program_mismatch_is_a_signal():
     assert not retriever._program_mismatch(retriever._asked(retriever.query_text("iuran kelas 2 tanggal berapa")), PMI)
 
 
+def test_a_group_passage_is_of_the_program_it_speaks_of_when_the_group_is_named():
+    """PMI is a group of participants: its passage about JKK matches "iuran jkk pekerja migran", not
+    "iuran jkk" alone, and never a question about JKN, which it does not speak of."""
+    jkk = Passage(id="jkk", title="Iuran JKK", text="Iuran JKK pekerja penerima upah 0,24% sampai 1,74% dari upah.", program="JKK")
+    more = [dataclasses.replace(OTHER[0], id=f"jkn-{i}", text=f"Denda JKN {i} persen.") for i in range(16)]  # "migran": 1 passage in 20
+    retriever = _retriever([PMI, jkk, *OTHER, *more])
+
+    def mismatch(question: str) -> bool:
+        found = retriever.candidates(question)
+        return bool(found.other_program[list(found.ids).index(0)])  # PMI is row 0
+
+    assert not mismatch("iuran jkk pekerja migran brp")
+    assert mismatch("iuran jkk brp")
+    assert mismatch("iuran jkn pekerja migran brp")
+
+
 def test_general_passages_never_mismatch():
     general = Passage(id="umum", title="BPJS", text="Iuran JKN dibayar lewat kanal pembayaran resmi.", program="UMUM")
     retriever = _retriever([general, *OTHER])
