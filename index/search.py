@@ -290,8 +290,9 @@ class Retriever:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
             known = [t for t in found.terms if self.knows(t)]  # a word the corpus never uses weighs on every sentence alike
-            asked = self._asked(found.text)[0]
-            programs = (asked, self._programs - asked - {p.lower() for p in NEUTRAL_PROGRAMS})
+            asked = self._asked(found.text)[0]  # in a passage of the asked program, a sentence naming another is still about it
+            others = self._programs - asked - {p.lower() for p in NEUTRAL_PROGRAMS}
+            programs = ((), ()) if passage.program.lower() in asked else (asked, others)
             found.answers[row] = best_sentence(passage.text, known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs)
         return found.answers[row]
 
