@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.store import Stats
 from bot.texts import t, ui_language
+from index.answer_sentence import list_intro
 from index.normalize import tokenize
 from index.sentences import sentence_spans
 from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, Hit, Passage, SearchResult
@@ -98,6 +99,14 @@ def answer_text(hit: Hit) -> str:
         return ""
     a, b = span
     return hit.passage.text[a:b].strip()
+
+
+def excerpt(hit: Hit) -> str:
+    """A further hit's answer, quoted alone: its sentence, with the line introducing its list when it
+    is one item of a list ("Dokumen yang diminta:\n• KTP;")."""
+    sentence = answer_text(hit)
+    intro = list_intro(hit.passage.text, hit.answer_span) if sentence else None
+    return f"{hit.passage.text[intro[0]:intro[1]].strip()}\n{sentence}" if intro else sentence
 
 
 def _window(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
@@ -279,7 +288,7 @@ def answer_reply(
         for hit in [h for h in page if h is not hits[0] and h.passage.id not in seen]:
             if hit.passage.old_rule or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
-            block = f"<blockquote>{html.escape(shorten(answer_text(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
+            block = f"<blockquote>{html.escape(shorten(excerpt(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
             trial = "\n\n".join([*blocks, block])
             if len(visible_text(trial)) > MAX_VISIBLE:
                 break

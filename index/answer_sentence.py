@@ -381,8 +381,8 @@ def best_sentence(
     return score, span
 
 
-def _whole_list(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The run of list lines around the list item at `span`."""
+def _list_run(text: str, span: tuple[int, int]) -> tuple[list[tuple[int, int]], int, int]:
+    """The lines of `text`, and the first and last of the run of list lines around `span`."""
     lines = [m.span() for m in re.finditer(r"[^\n]+", text)]
     at = next(i for i, (a, b) in enumerate(lines) if a <= span[0] < b)
     first = last = at
@@ -390,4 +390,23 @@ def _whole_list(text: str, span: tuple[int, int]) -> tuple[int, int]:
         first -= 1
     while last + 1 < len(lines) and _LIST_LINE.match(text, lines[last + 1][0]):
         last += 1
+    return lines, first, last
+
+
+def _whole_list(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The run of list lines around the list item at `span`."""
+    lines, first, last = _list_run(text, span)
     return lines[first][0], max(lines[last][1], span[1])
+
+
+def list_intro(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The line introducing the list whose item `span` is ("Dokumen yang diminta:"), to quote the
+    item alone with it; None when `span` is no list item or its list has no such line."""
+    if not _LIST_LINE.match(text, span[0]):
+        return None
+    lines, first, _ = _list_run(text, span)
+    if first == 0:
+        return None
+    a, b = lines[first - 1]
+    intro = sentence_spans(text[a:b])[-1:]  # the line's last sentence: "… di bawah ini. Syaratnya:" -> "Syaratnya:"
+    return (a + intro[0][0], a + intro[0][1]) if intro and text[a:b].rstrip().endswith(":") else None

@@ -104,6 +104,15 @@ def test_further_passages_join_only_when_they_add_something():
     assert len(visible_text(reply.html)) <= MAX_VISIBLE
 
 
+def test_a_further_list_item_is_quoted_with_the_line_that_introduces_its_list():
+    item_text = "Bayi didaftarkan lewat kantor cabang. Dokumen yang diminta:\n• nomor kartu JKN ibu;\n• surat keterangan lahir."
+    item = item_text.index("• nomor")
+    other = hit(passage(text=item_text, pid="p3", title="Bayi baru lahir", program="JKN"), 0.85, (item, item_text.index("\n", item)))
+    reply = answer_reply("iuran", "id", result(hit(), other))
+    assert [p.id for p in reply.passages] == ["p1", "p3"]
+    assert "<blockquote>Dokumen yang diminta:\n• nomor kartu JKN ibu;</blockquote>" in reply.html  # not the item alone, nor the sentence before
+
+
 def test_a_follow_up_does_not_quote_again_beside_its_answer_what_the_previous_reply_quoted():
     other_text = "Peserta BPU membayar iuran JKK dan JKM sendiri setiap bulan lewat aplikasi JMO."
     other = hit(passage(text=other_text, pid="p3", title="Pekerja mandiri", program="BPU"), 0.85, (0, len(other_text)))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_span, holds, question_kind
+from index.answer_sentence import Kind, answer_span, holds, list_intro, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -243,3 +243,13 @@ def test_a_sentence_naming_only_another_program_loses():
     assert best(question, text).startswith("Santunan kematian Jaminan Kecelakaan Kerja")  # the test needs the JKK line ahead on terms
     assert best(question, text, programs=({"jkm"}, {"jkk", "jht"})).startswith("Bila peserta meninggal")
     assert best(question, text, programs=({"jkk"}, {"jkm", "jht"})).startswith("Santunan kematian Jaminan Kecelakaan Kerja")
+
+
+def test_the_line_introducing_a_list_item():
+    text = "Iuran dibayar tiap bulan. Rinciannya:\n• PPU: 5%;\n• PBPU: Rp42.000.\nTanpa daftar.\n• lepas"
+    ppu = text.index("• PBPU")
+    a, b = list_intro(text, (ppu, ppu + 5))
+    assert text[a:b] == "Rinciannya:"  # the line's last sentence
+    assert list_intro(text, (0, 10)) is None  # no list item
+    lone = text.index("• lepas")
+    assert list_intro(text, (lone, lone + 3)) is None  # its list follows a line that introduces nothing
