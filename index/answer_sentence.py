@@ -57,7 +57,7 @@ _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon
 _STEP_WORDS = frozenset("cara caranya bagaimana bagaimanakah how langkah prosedur proses mengurus urus step steps".split())
 _REQUIREMENT_WORDS = frozenset("syarat syaratnya persyaratan dokumen berkas dibawa membawa disiapkan requirement requirements eligible documents".split())
 _CONDITION_WORDS = frozenset("apakah bisa bisakah boleh bolehkah wajib harus can may required must need".split())
-_DEFINITION_WORDS = frozenset("maksud dimaksud arti artinya pengertian definisi siapa who".split())
+DEFINITION_WORDS = frozenset("maksud dimaksud arti artinya pengertian definisi siapa who".split())
 _LAW_WORDS = frozenset("hukum regulasi peraturan undang law regulation".split())
 _REASON_WORDS = frozenset("kenapa mengapa why alasan".split())
 _COMPARISON_WORDS = frozenset("beda bedanya perbedaan berbeda membedakan dibanding dibandingkan vs versus difference compare".split())
@@ -190,7 +190,7 @@ def question_kind(text: str) -> Kind:
         return Kind.CONDITION
     if present & _DURATION_WORDS:
         return Kind.DURATION
-    if present & _DEFINITION_WORDS or {"apa", "itu"} <= present or {"what", "is"} <= present:
+    if present & DEFINITION_WORDS or {"apa", "itu"} <= present or {"what", "is"} <= present:
         return Kind.DEFINITION
     return Kind.ANY
 
@@ -217,8 +217,11 @@ def holds(kind: Kind, sentence: str) -> bool:
 FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
 
 
-def states(kind: Kind, text: str) -> bool:
-    """Whether any sentence of a passage holds the kind of fact asked for."""
+def states(kind: Kind, text: str, terms: Collection[str] = ()) -> bool:
+    """Whether any sentence of a passage holds the kind of fact asked for; for a definition, one
+    that defines a term asked ("Jaminan Kehilangan Pekerjaan (JKP) adalah ...")."""
+    if kind is Kind.DEFINITION:
+        return any(_defined_terms(text[a:b]) & set(terms) for a, b in answer_units(text))
     return any(holds(kind, text[a:b]) for a, b in answer_units(text))
 
 
@@ -320,12 +323,18 @@ _DEFINING = re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya)\b", re.I
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
-def _subject_terms(sentence: str) -> frozenset[str]:
-    """The terms of what a sentence defines: the words before its "adalah" (a name and its
-    acronym in brackets), or its first term when it defines nothing."""
+def _defined_terms(sentence: str) -> frozenset[str]:
+    """The terms of what a sentence defines, the words before its "adalah"; none when it defines nothing."""
     found = _DEFINING.search(sentence)
-    head = sentence[: found.start()] if found and len(sentence[: found.start()].split()) <= SUBJECT_WORDS else ""
-    return frozenset(tokenize(head)) if head else frozenset(tokenize(sentence)[:1])
+    head = sentence[: found.start()] if found else ""
+    return frozenset(tokenize(head)) if head and len(head.split()) <= SUBJECT_WORDS else frozenset()
+
+
+@functools.lru_cache(maxsize=CACHED_SENTENCES)
+def _subject_terms(sentence: str) -> frozenset[str]:
+    """The terms of what a sentence defines (a name and its acronym in brackets), or its first term
+    when it defines nothing."""
+    return _defined_terms(sentence) or frozenset(tokenize(sentence)[:1])
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)

@@ -16,7 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import FIGURE_KINDS, Kind, best_sentence, question_kind, states
+from index.answer_sentence import DEFINITION_WORDS, FIGURE_KINDS, Kind, best_sentence, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 _CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed context at the end, one level of brackets inside
 SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is about ("migran", "proyek"; not "kerja", "upah")
+_DEFINITION_TERMS = frozenset(tokenize(" ".join(DEFINITION_WORDS)))  # "maksud", "erti": what a definition question adds
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 
 
@@ -262,6 +263,7 @@ class Retriever:
         fused = self._answering_first(fused, found, params)
         order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
         order = self._figure_first(order, fused, found, params)
+        order = self._definition_first(order, found)
         return fused, lexical, self._varied(order, found.ids, params)
 
     def _figure_first(self, order: np.ndarray, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
@@ -281,6 +283,22 @@ class Retriever:
             other = passages[found.ids[order[n]]]
             if other.program == first.program and not other.old_rule and states(found.kind, other.text):
                 return np.concatenate([order[n : n + 1], np.delete(order, n)])
+        return order
+
+    def _definition_first(self, order: np.ndarray, found: Candidates) -> np.ndarray:
+        """`order` with, when the question asks only what a program is ("apa itu jkp", "jkp itu apa
+        sih"), the best candidate of that program that defines it ("Jaminan Kehilangan Pekerjaan (JKP)
+        adalah ...") first: a passage about one of its rules, close on both sides, does not answer."""
+        if found.kind is not Kind.DEFINITION or not len(order):
+            return order
+        asked = self._asked(found.text)[0]
+        if not asked or found.direct - set(tokenize(query_text(" ".join(sorted(asked))))) - _DEFINITION_TERMS:
+            return order  # "apa itu masa tunggu jht" asks about a rule of JHT, not what JHT is
+        passages = self._stored.passages
+        for n, row in enumerate(order):
+            passage = passages[found.ids[row]]
+            if passage.program.lower() in asked and not passage.old_rule and states(Kind.DEFINITION, passage.text, asked):
+                return np.concatenate([order[n : n + 1], np.delete(order, n)]) if n else order
         return order
 
     def _answer(self, found: Candidates, row: int) -> tuple[float, tuple[int, int]] | None:

@@ -341,6 +341,21 @@ def test_a_figure_asked_is_led_by_the_close_passage_of_the_program_that_states_o
     assert list(retriever._figure_first(np.array([0, 1]), np.array([1.0, 0.99]), unasked, params)) == [0, 1]
 
 
+def test_what_a_program_is_is_led_by_the_passage_that_defines_it():
+    """ "jkp itu apa sih": a passage on when the right to JKP is lost gives way to the one defining
+    JKP, however far down; not for a question about one of its rules ("apa itu masa tunggu jkp")."""
+    lost = "Hak atas JKP hilang bila klaim tidak diajukan dalam 6 bulan; hak yang hilang tidak kembali."
+    defined = "Jaminan Kehilangan Pekerjaan (JKP) adalah jaminan sosial bagi pekerja yang terkena PHK."
+    retriever = _documents(lost, defined, programs=("JKP", "JKP"))
+    order = np.array([0, 1])
+    for question in ("jkp itu apa sih", "apa yang dimaksud dengan jkp"):
+        found = retriever.candidates(question)
+        found = replace(found, ids=np.array([0, 1]), question=question)
+        assert list(retriever._definition_first(order, found)) == [1, 0], question
+    rule = replace(retriever.candidates("apa itu masa tunggu jkp"), ids=np.array([0, 1]))
+    assert list(retriever._definition_first(order, rule)) == [0, 1]
+
+
 def test_a_passage_of_the_other_bpjs_body_loses_more_than_one_of_another_program():
     """ "telat bayar bpjs kesehatan kena denda": a BPJS Ketenagakerjaan passage on late payment is
     rarely the answer; when the question names a program and no body, another program's passage
