@@ -134,7 +134,7 @@ def standardise(text: str) -> str:
     """Replace informal spellings word by word, keeping case and punctuation of the rest.
 
     "gmn cara klaim JHT kalo resign?" -> "bagaimana cara klaim JHT kalau mengundurkan diri?";
-    "syarat2nya" -> "syarat-syaratnya"; "600rb" -> "600 ribu".
+    "syarat2nya" -> "syarat-syaratnya"; "dapetnya" -> "dapat manfaatnya"; "600rb" -> "600 ribu".
     """
     table = informal_words()
     tokens = clean(text).split()
@@ -146,6 +146,8 @@ def standardise(text: str) -> str:
         if standard is None and (twice := _REDUPLICATED.match(core)) and twice[1].lower() not in _acronym_words():
             base = table.get(twice[1].lower(), twice[1])
             standard = f"{base}-{base}{twice[2]}"
+        if standard is None and core.lower().endswith("nya") and (base := table.get(core.lower()[:-3])) and len(core) > 5:
+            standard = f"{base}nya"  # "dapetnya" -> "dapat manfaatnya", as "dapet" -> "dapat manfaat"
         if standard is None and (amount := _SHORT_AMOUNT.match(core)):
             standard = f"{amount[1]} {_AMOUNT_UNITS[amount[2].lower()]}"
         out.append(token.replace(core, standard, 1) if standard else token)

@@ -31,6 +31,15 @@ def test_informal_words_become_their_standard_spelling():
         assert all(std in out for std in table[word].split())
 
 
+@pytest.mark.parametrize(
+    ("informal", "standard"),
+    [("dapetnya brp", "dapat manfaatnya berapa"), ("resignnya kapan", "mengundurkan dirinya kapan"), ("hanya itu", "hanya itu")],
+)
+def test_an_informal_word_with_its_nya_is_read_as_the_word(informal, standard):
+    """"dapetnya" is "dapet" with -nya; a word that merely ends in "nya" ("hanya") is left alone."""
+    assert standardise(informal) == standard
+
+
 def test_informal_and_standard_questions_give_the_same_terms():
     assert query_terms("gmn cara klaim jht kalo resign") == query_terms(
         "bagaimana cara klaim jht kalau mengundurkan diri"
