@@ -68,6 +68,7 @@ _COUNTED = frozenset(
     " people persons times children kids members beds kinds types companies employers".split()
 )
 _CHANNEL_WORDS = frozenset("lewat melalui via".split())
+_NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking for a number, as terms
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -192,6 +193,8 @@ def question_kind(text: str) -> Kind:
         return Kind.DURATION
     if present & DEFINITION_WORDS or {"apa", "itu"} <= present or {"what", "is"} <= present:
         return Kind.DEFINITION
+    if present & _NUMBER_WORDS:
+        return Kind.NUMBER  # "nomor pengaduan bpjs kesehatan": the number itself, not a sentence about numbers
     return Kind.ANY
 
 
@@ -265,6 +268,8 @@ def scored_sentences(
     if not spans:
         return []
     terms = list(dict.fromkeys(terms))
+    if kind is Kind.NUMBER:  # "telepon bpjs tk": the number is the answer, "Siapkan NIK saat menelepon" is not
+        terms = [t for t in terms if t not in _NUMBER_TERMS] or terms
     found = [_terms_of(text[a:b]) for a, b in spans]
     spread = {t: sum(t in f for f in found) for t in terms}
     weights = {t: idf(t) * (1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}

@@ -62,6 +62,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("klaim jkm surat apa yg wajib dibawa", Kind.REQUIREMENT),  # documents, not a yes or no
         ("Does BPJS Kesehatan pay for braces?", Kind.CONDITION),
         ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
+        ("nomor pengaduan bpjs kesehatan", Kind.NUMBER),  # no "berapa": still the number
+        ("apa itu nomor kpj", Kind.DEFINITION),
     ],
 )
 def test_question_kind(question, kind):
@@ -253,3 +255,8 @@ def test_the_line_introducing_a_list_item():
     assert list_intro(text, (0, 10)) is None  # no list item
     lone = text.index("• lepas")
     assert list_intro(text, (lone, lone + 3)) is None  # its list follows a line that introduces nothing
+
+
+def test_the_number_to_call_not_a_sentence_that_says_telephone():
+    text = "Call center BPJS Ketenagakerjaan dapat dihubungi di nomor 175. Siapkan NIK BPJS Ketenagakerjaan saat menelepon."
+    assert best("telepon bpjs ketenagakerjaan", text).startswith("Call center")
