@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from enum import Enum
 
-from index.normalize import standardise, stem, stopwords, tokenize, words
+from index.normalize import standardise, stem, stopwords, tokenize, word_set, words
 from index.sentences import sentence_spans
 
 
@@ -304,13 +304,8 @@ def scored_sentences(
 
 def _names_only_others(sentence: str, asked: Collection[str], others: Collection[str]) -> bool:
     """Whether a sentence names programs, none of them one the question asked about."""
-    named = _words_of(sentence)
+    named = word_set(sentence)
     return not any(p in named for p in asked) and any(p in named for p in others)
-
-
-@functools.lru_cache(maxsize=CACHED_SENTENCES)
-def _words_of(sentence: str) -> frozenset[str]:
-    return frozenset(words(sentence))
 
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)

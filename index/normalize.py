@@ -130,6 +130,12 @@ def words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=50_000)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct `words` of a text, cached: passages' and sentences' are read for every question."""
+    return frozenset(words(text))
+
+
 def standardise(text: str) -> str:
     """Replace informal spellings word by word, keeping case and punctuation of the rest.
 

@@ -22,7 +22,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, kept_beside, query_forms, query_text, tokenize, words
+from index.normalize import acronyms, kept_beside, query_forms, query_text, tokenize, word_set, words
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -47,6 +47,8 @@ class Candidates:
     question: str = ""  # the question as asked
     direct: frozenset[str] = frozenset()  # the terms the question itself used, typos corrected (not acronym expansions)
     other_body: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of the other BPJS body than the one named
+    named: frozenset[str] = frozenset()  # the programs the question names (lowercase codes)
+    known: tuple[str, ...] = ()  # the terms the corpus uses: a word it never uses weighs on every sentence alike
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -191,6 +193,11 @@ class Retriever:
     def _programs(self) -> frozenset[str]:
         return frozenset(p.program.lower() for p in self._stored.passages if p.program)
 
+    @cached_property
+    def _specific_programs(self) -> frozenset[str]:
+        """The programs of the corpus that are one program (not UMUM or news)."""
+        return self._programs - {p.lower() for p in NEUTRAL_PROGRAMS}
+
     def query_text(self, question: str) -> str:
         """The question as both sides see it: standard spelling, typos corrected, acronyms expanded."""
         return query_text(question, self.speller.correct)
@@ -211,7 +218,8 @@ class Retriever:
         rare = frozenset(t for t in terms if self.idf(t) >= SEGMENT_IDF)
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i], rare) for i in ids), bool, len(ids))
         body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body)
+        known = tuple(t for t in terms if self.knows(t))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -291,7 +299,7 @@ class Retriever:
         adalah ...") first: a passage about one of its rules, close on both sides, does not answer."""
         if found.kind is not Kind.DEFINITION or not len(order):
             return order
-        asked = self._asked(found.text)[0]
+        asked = found.named
         if not asked or found.direct - set(tokenize(query_text(" ".join(sorted(asked))))) - _DEFINITION_TERMS:
             return order  # "apa itu masa tunggu jht" asks about a rule of JHT, not what JHT is
         passages = self._stored.passages
@@ -307,11 +315,9 @@ class Retriever:
         if row not in found.answers:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
-            known = [t for t in found.terms if self.knows(t)]  # a word the corpus never uses weighs on every sentence alike
-            asked = self._asked(found.text)[0]  # in a passage of the asked program, a sentence naming another is still about it
-            others = self._programs - asked - {p.lower() for p in NEUTRAL_PROGRAMS}
-            programs = ((), ()) if passage.program.lower() in asked else (asked, others)
-            found.answers[row] = best_sentence(passage.text, known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs)
+            asked = found.named  # in a passage of the asked program, a sentence naming another is still about it
+            programs = ((), ()) if passage.program.lower() in asked else (asked, self._specific_programs - asked)
+            found.answers[row] = best_sentence(passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs)
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
@@ -355,7 +361,7 @@ class Retriever:
         named, bodies = asked
         program = passage.program.lower()
         specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
-        if specific and named and program.upper() in SEGMENT_PROGRAMS and named & set(words(passage.text)) and rare & set(tokenize(passage.title.split(":")[0])):
+        if specific and named and program.upper() in SEGMENT_PROGRAMS and named & word_set(passage.text) and rare & set(tokenize(passage.title.split(":")[0])):
             specific = False
         return bool(named and program not in named and specific) or self._other_body(bodies, passage)
 
