@@ -34,6 +34,13 @@ _CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed contex
 SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is about ("migran", "proyek"; not "kerja", "upah")
 _DEFINITION_TERMS = frozenset(tokenize(" ".join(DEFINITION_WORDS)))  # "maksud", "erti": what a definition question adds
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
+# A group of participants with rules of its own (types.SEGMENT_PROGRAMS), as a title's head or a heading names it.
+_SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi)\b", re.I)
+# A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
+_SEGMENT_CUES = re.compile(
+    r"\b(bukan penerima upah|bpu|mandiri|informal|pedagang|petani|nelayan|ojek|ojol|kurir|sopir|freelance"
+    r"|pekerja migran|pmi|luar negeri|konstruksi|proyek|kontraktor|bangunan)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class Candidates:
     other_body: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of the other BPJS body than the one named
     named: frozenset[str] = frozenset()  # the programs the question names (lowercase codes)
     known: tuple[str, ...] = ()  # the terms the corpus uses: a word it never uses weighs on every sentence alike
+    segment: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of a group of participants the question does not name
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -219,7 +227,9 @@ class Retriever:
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i], rare) for i in ids), bool, len(ids))
         body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
         known = tuple(t for t in terms if self.knows(t))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known)
+        general = not _SEGMENT_CUES.search(text.lower())
+        segment = np.fromiter((general and self._of_segment(stored.passages[i]) for i in ids), bool, len(ids))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -365,6 +375,17 @@ class Retriever:
             specific = False
         return bool(named and program not in named and specific) or self._other_body(bodies, passage)
 
+    @staticmethod
+    def _of_segment(passage: Passage) -> bool:
+        """Whether a passage states a rule of a group of participants (BPU, PMI, construction) rather
+        than of the ordinary employee: its program is the group's, or its title's head or a heading
+        names it ("Iuran JHT bagi pekerja Bukan Penerima Upah"). BPJS Kesehatan's groups are not."""
+        if passage.program.upper() in SEGMENT_PROGRAMS:
+            return True
+        if passage.program.upper() in HEALTH_PROGRAMS:
+            return False
+        return bool(_SEGMENT.search(" ".join((passage.title.split(":")[0], *passage.headings))))
+
     def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:
         """The question names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is
         run by the other (a general passage: its title names only the other)."""
@@ -383,6 +404,8 @@ class Retriever:
             fused = _shifted(fused, found.other_program, -params.mismatch_rank_penalty)
         if params.body_mismatch_penalty > 0:
             fused = _shifted(fused, found.other_body, -params.body_mismatch_penalty)
+        if params.segment_penalty > 0 and len(found.segment):
+            fused = _shifted(fused, found.segment, -params.segment_penalty)
         return fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:

@@ -387,3 +387,23 @@ def test_a_word_the_corpus_never_uses_does_not_weigh_on_the_answer_sentence():
     assert "contribution" in english.terms and not retriever.knows("contribution")
     row = int(np.flatnonzero(english.ids == 0)[0])
     assert retriever._answer(english, row)[0] == pytest.approx(retriever._answer(indonesian, int(np.flatnonzero(indonesian.ids == 0)[0]))[0])
+
+
+def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_group():
+    """ "iuran jht brp persen": the ordinary employee's 5,7% comes before the BPU 2% that a heading
+    gives to another group; "iuran jht bpu" and "sy ojol, iuran jht brp" name the group and keep it.
+    BPJS Kesehatan's own groups (PBPU) are the usual answer there and are left alone."""
+    texts = ["Iuran JHT 2% dari penghasilan.", "Iuran JHT 5,7% dari upah.", "Iuran JKN PBPU kelas III Rp42.000.", "Iuran JHT PMI Rp50.000."]
+    passages = [
+        Passage(id="a", text=texts[0], title="Iuran JHT", headings=("Iuran JHT bagi pekerja Bukan Penerima Upah",), program="JHT", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Iuran JHT", headings=("Iuran JHT bagi karyawan",), program="JHT", doc="a.md"),
+        Passage(id="c", text=texts[2], title="Iuran JKN", headings=("Peserta Bukan Penerima Upah",), program="JKN", doc="c.md"),
+        Passage(id="d", text=texts[3], title="Pekerja Migran Indonesia (PMI): iuran", program="PMI", doc="d.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+    params = retriever.params
+    general = retriever.candidates("iuran jht brp persen")
+    assert list(general.ids) == [0, 1, 2, 3] and list(general.segment) == [True, False, False, True]
+    assert retriever._asked_program_first(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
+    for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp"):
+        assert not retriever.candidates(question).segment.any(), question
