@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
+from index.answer_sentence import Kind, defines, question_kind
 from index.normalize import acronyms, informal_words, kept_beside, query_text, standardise, stopwords, tokenize, words
 from index.types import NEUTRAL_PROGRAMS
 
@@ -231,9 +232,16 @@ def resolve(message: str, previous: Turn | None, retriever: Retriever, k: int = 
         options = ambiguous_programs(terms, found, labels, retriever)
         if partly:  # "santunan kematian karena kecelakaan kerja": one of the programs it half names
             options = tuple((c, labels[c]) for c in partly)
-        ask = len(options) > 1 and found.answered  # "nomor undian hari ini apa": refused, not asked about
+        # "nomor undian hari ini apa": refused, not asked about; "apa itu jmo": defined, not asked about
+        ask = len(options) > 1 and found.answered and not defines_asked(message, terms, found)
         return Resolution(message, message, program, clarify=options if ask else (), own_terms=terms, found=found)
     return Resolution(message, message, program, own_terms=terms)
+
+
+def defines_asked(message: str, terms: tuple[str, ...], result: SearchResult) -> bool:
+    """Whether `message` asks what a thing is ("apa itu jmo") and the best passage found defines just
+    that ("JMO atau Jamsostek Mobile adalah ..."): one answer, whichever programs also use the word."""
+    return question_kind(message) is Kind.DEFINITION and bool(result.hits) and defines(result.hits[0].passage.text, terms)
 
 
 def ambiguous_programs(

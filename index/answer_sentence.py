@@ -228,6 +228,13 @@ def states(kind: Kind, text: str, terms: Collection[str] = ()) -> bool:
     return any(holds(kind, text[a:b]) for a, b in answer_units(text))
 
 
+def defines(text: str, terms: Collection[str]) -> bool:
+    """Whether a sentence of a passage defines just what `terms` name: "JMO atau Jamsostek Mobile
+    adalah ..." for "apa itu jmo"; "Denda pelayanan adalah ..." is one kind of "denda", not all."""
+    asked = set(terms)
+    return any((found := _defined_terms(text[a:b])) and found <= asked for a, b in answer_units(text))
+
+
 _ROMAN = ("", "I", "II", "III", "IV", "V")
 _ROMAN_NUMERAL = re.compile(r"\b(I{1,3}|IV|V)\b")
 _LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")

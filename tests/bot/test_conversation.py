@@ -236,6 +236,17 @@ def test_a_few_words_that_many_programs_share_get_a_question_back(shipped_retrie
 
 
 @pytest.mark.model
+def test_what_a_thing_is_is_answered_when_a_passage_defines_just_that(shipped_retriever):
+    """ "apa itu jmo": JMO appears in the documents of many programs, yet the question has one
+    answer, the passage defining it. "apa itu denda" finds only a kind of fine ("Denda pelayanan
+    adalah ..."), so the bot still asks which program."""
+    for question in ("apa itu jmo", "jmo itu apa"):
+        res = resolve(question, None, shipped_retriever)
+        assert not res.clarify, question
+    assert len(resolve("apa itu denda", None, shipped_retriever).clarify) > 1
+
+
+@pytest.mark.model
 def test_the_dialogue_set_with_the_shipped_corpus(shipped_retriever):
     """tests/data/dialogues.tsv, written without reading the corpus (52 dialogues, 113 turns).
 

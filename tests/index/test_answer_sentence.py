@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_span, holds, list_intro, question_kind
+from index.answer_sentence import Kind, answer_span, defines, holds, list_intro, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -260,3 +260,11 @@ def test_the_line_introducing_a_list_item():
 def test_the_number_to_call_not_a_sentence_that_says_telephone():
     text = "Call center BPJS Ketenagakerjaan dapat dihubungi di nomor 175. Siapkan NIK BPJS Ketenagakerjaan saat menelepon."
     assert best("telepon bpjs ketenagakerjaan", text).startswith("Call center")
+
+
+def test_a_passage_defines_a_thing_only_when_its_subject_is_all_asked():
+    """ "apa itu jmo" is answered by "JMO atau Jamsostek Mobile adalah ...", while "apa itu denda" is
+    not by "Denda pelayanan adalah ...": that is one kind of fine (bot.conversation.defines_asked)."""
+    assert defines("Saldo dicek di JMO. JMO atau Jamsostek Mobile adalah aplikasi resmi BPJS Ketenagakerjaan.", ("jmo", "jamsostek", "mobile"))
+    assert not defines("Denda pelayanan adalah sanksi bagi peserta yang menunggak.", ("denda",))
+    assert not defines("Iuran JHT dibayar setiap bulan.", ("iur", "jht"))
