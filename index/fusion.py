@@ -6,7 +6,8 @@ uses absolute signals instead (`Signals`): how close the best passage is in the 
 how much of the question's (idf-weighted) vocabulary it contains, whether both sides agree on it,
 and whether it belongs to the program the question names. News passages, passages of another
 program (or BPJS body) than the one the question names, and passages of a group of participants (BPU,
-PMI, construction) that the question does not name, are pushed below passages that score close to them;
+PMI, construction) that the question does not name, and sections on what is not covered when the
+question does not ask about exceptions, are pushed below passages that score close to them;
 the best few gain by how well their answer sentence holds what is asked (`answer_weight`).
 """
 
@@ -43,6 +44,11 @@ class FusionParams:
     # ("iuran jht brp persen": the employee's 5,7%, not the BPU 2%). Same bold figures on the tuning sets;
     # FAQ R@1 0.826 -> 0.843 (bench retrieval).
     segment_penalty: float = 0.1
+    # Taken off a passage on what is not covered ("Ambulans yang tidak dijamin JKN") when the question
+    # asks whether something is covered without asking about the exceptions ("caesar bisa pake bpjs?",
+    # "is dental care covered"): the rule that covers leads, an exception must win on its own words.
+    # Same tuning-set figures (bench reply); held-out answer set out-of-scope answered 6 -> 5/12.
+    exclusion_penalty: float = 0.1
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
     # BM25 weight of the terms a follow-up carries in brackets ("syaratnya apa (Jaminan Kehilangan Pekerjaan)"),
     # against 1 for its own: 0.3-0.6 gave the same own dialogues (bench dialogues), 0 and 0.75 fewer.

@@ -22,7 +22,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, kept_beside, query_forms, query_text, tokenize, word_set, words
+from index.normalize import acronyms, kept_beside, query_forms, query_text, standardise, tokenize, word_set, words
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -34,6 +34,10 @@ _CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed contex
 SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is about ("migran", "proyek"; not "kerja", "upah")
 _DEFINITION_TERMS = frozenset(tokenize(" ".join(DEFINITION_WORDS)))  # "maksud", "erti": what a definition question adds
 _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
+# A section on what is not covered ("Ambulans yang tidak dijamin JKN"), as its title's head or a heading says.
+_EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\b", re.I)
+# A question asking about what is not covered ("yg gak ditanggung apa aja"); a closing "ditanggung gak?" only asks yes or no.
+_ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b")
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
@@ -57,6 +61,7 @@ class Candidates:
     named: frozenset[str] = frozenset()  # the programs the question names (lowercase codes)
     known: tuple[str, ...] = ()  # the terms the corpus uses: a word it never uses weighs on every sentence alike
     segment: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of a group of participants the question does not name
+    exclusion: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: on what is not covered, which the question does not ask
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -83,6 +88,11 @@ def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
     if not rows.any():
         return fused
     return np.where(rows, np.maximum(fused + delta, 0.0), fused)
+
+
+def _head(passage: Passage) -> str:
+    """What a passage says it is about: its title's head (before ":") and its headings."""
+    return " ".join((passage.title.split(":")[0], *passage.headings))
 
 
 def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -229,7 +239,9 @@ class Retriever:
         known = tuple(t for t in terms if self.knows(t))
         general = not _SEGMENT_CUES.search(text.lower())
         segment = np.fromiter((general and self._of_segment(stored.passages[i]) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment)
+        covered = not _ASKS_EXCLUSION.search(standardise(question))
+        exclusion = np.fromiter((covered and bool(_EXCLUSION.search(_head(stored.passages[i]))) for i in ids), bool, len(ids))
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment, exclusion)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -384,7 +396,7 @@ class Retriever:
             return True
         if passage.program.upper() in HEALTH_PROGRAMS:
             return False
-        return bool(_SEGMENT.search(" ".join((passage.title.split(":")[0], *passage.headings))))
+        return bool(_SEGMENT.search(_head(passage)))
 
     def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:
         """The question names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is
@@ -406,6 +418,8 @@ class Retriever:
             fused = _shifted(fused, found.other_body, -params.body_mismatch_penalty)
         if params.segment_penalty > 0 and len(found.segment):
             fused = _shifted(fused, found.segment, -params.segment_penalty)
+        if params.exclusion_penalty > 0 and len(found.exclusion):
+            fused = _shifted(fused, found.exclusion, -params.exclusion_penalty)
         return fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:

@@ -407,3 +407,20 @@ def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_grou
     assert retriever._asked_program_first(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
     for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp"):
         assert not retriever.candidates(question).segment.any(), question
+
+
+def test_a_section_on_what_is_not_covered_loses_unless_the_exceptions_are_asked():
+    """ "ambulans ditanggung bpjs kes?": the ambulance JKN covers leads, not the ones it does not;
+    "ambulans yg tidak ditanggung apa aja" asks for those. A closing "gak" only asks yes or no."""
+    texts = ["JKN menjamin ambulans antar fasilitas kesehatan.", "Ambulans dari rumah tidak dijamin JKN."]
+    passages = [
+        Passage(id="a", text=texts[0], title="Ambulans JKN", headings=("Ambulans yang dijamin JKN",), program="JKN", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Ambulans JKN", headings=("Ambulans yang tidak dijamin JKN",), program="JKN", doc="a.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+    for question in ("ambulans ditanggung bpjs kes?", "ambulans ditanggung gak", "is the ambulance covered"):
+        found = retriever.candidates(question)
+        assert list(found.ids) == [0, 1] and list(found.exclusion) == [False, True], question
+        assert retriever._asked_program_first(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.exclusion_penalty)
+    for question in ("ambulans yg tidak ditanggung apa aja", "ambulans apa yang gak dijamin bpjs"):
+        assert not retriever.candidates(question).exclusion.any(), question
