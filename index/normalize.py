@@ -53,7 +53,8 @@ def kept_beside() -> frozenset[str]:
     Indonesian translation (english.tsv: "paid" -> "paid bayar"), places beside "luar negeri"
     (places.tsv: "taiwan" -> "taiwan luar negeri"). The corpus's word stands for them."""
     pairs = (line.split("\t") for name in ("english.tsv", "places.tsv") for line in _data_lines(name))
-    return frozenset(k.strip().lower() for k, v in pairs if len(v.split()) > 1 and v.split()[0].lower() == k.strip().lower())
+    kept = {k.strip().lower() for k, v in pairs if len(v.split()) > 1 and v.split()[0].lower() == k.strip().lower()}
+    return frozenset(kept | {f"{k}s" for k in kept})  # "documents", as "document" (standardise)
 
 
 @cache
@@ -140,7 +141,8 @@ def standardise(text: str) -> str:
     """Replace informal spellings word by word, keeping case and punctuation of the rest.
 
     "gmn cara klaim JHT kalo resign?" -> "bagaimana cara klaim JHT kalau mengundurkan diri?";
-    "syarat2nya" -> "syarat-syaratnya"; "dapetnya" -> "dapat manfaatnya"; "600rb" -> "600 ribu".
+    "syarat2nya" -> "syarat-syaratnya"; "dapetnya" -> "dapat manfaatnya"; "600rb" -> "600 ribu";
+    an English plural as its singular: "foreigners" -> "foreigners asing wna".
     """
     table = informal_words()
     tokens = clean(text).split()
@@ -154,6 +156,8 @@ def standardise(text: str) -> str:
             standard = f"{base}-{base}{twice[2]}"
         if standard is None and core.lower().endswith("nya") and (base := table.get(core.lower()[:-3])) and len(core) > 5:
             standard = f"{base}nya"  # "dapetnya" -> "dapat manfaatnya", as "dapet" -> "dapat manfaat"
+        if standard is None and len(core) > 3 and core.lower().endswith("s") and (base := table.get(core.lower()[:-1], "")).startswith(f"{core.lower()[:-1]} "):
+            standard = f"{core.lower()}{base[len(core) - 1 :]}"  # an English plural as its singular: "foreigners" -> "foreigners asing wna"
         if standard is None and (amount := _SHORT_AMOUNT.match(core)):
             standard = f"{amount[1]} {_AMOUNT_UNITS[amount[2].lower()]}"
         out.append(token.replace(core, standard, 1) if standard else token)

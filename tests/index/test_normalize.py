@@ -11,6 +11,7 @@ from index.normalize import (
     acronyms,
     clean,
     informal_words,
+    kept_beside,
     query_terms,
     query_text,
     standardise,
@@ -107,6 +108,17 @@ def test_a_word_doubled_with_a_2_is_written_out(informal, standard):
 @pytest.mark.parametrize(("informal", "standard"), [("bsu 600rb", "bsu 600 ribu"), ("potong 5jt?", "potong 5 juta?"), ("2,5JT", "2,5 juta"), ("50k", "50 ribu")])
 def test_an_amount_written_with_its_short_unit_is_written_out(informal, standard):
     assert standardise(informal) == standard
+
+
+@pytest.mark.parametrize(("english", "standard"), [("can foreigners join", "can foreigners asing wna join daftar ikut"), ("Teachers?", "teachers guru?")])
+def test_an_english_plural_reads_as_its_singular(english, standard):
+    """english.tsv lists "foreigner"; "foreigners" gains its translation too, and is kept beside it."""
+    assert standardise(english) == standard
+    assert {"foreigners", "teachers"} <= kept_beside()
+
+
+def test_a_word_that_only_ends_in_s_is_left_alone():
+    assert standardise("bus lewat") == "bus lewat"  # "bu" is no English word of the lists
 
 
 @pytest.mark.parametrize("place", ["taiwan", "Hongkong", "malaysia", "saudi"])
