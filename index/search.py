@@ -38,12 +38,12 @@ _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodi
 _EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\b", re.I)
 # A question asking about what is not covered ("yg gak ditanggung apa aja"); a closing "ditanggung gak?" only asks yes or no.
 _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b")
-# A group of participants with rules of its own (types.SEGMENT_PROGRAMS), as a title's head or a heading names it.
-_SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi)\b", re.I)
+# A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
+_SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
 _SEGMENT_CUES = re.compile(
     r"\b(bukan penerima upah|bpu|mandiri|informal|pedagang|petani|nelayan|ojek|ojol|kurir|sopir|freelance"
-    r"|pekerja migran|pmi|luar negeri|konstruksi|proyek|kontraktor|bangunan)\b"
+    r"|pekerja migran|pmi|luar negeri|konstruksi|proyek|kontraktor|bangunan|asing|wna|tka|ekspatriat|expat)\b"
 )
 
 
@@ -389,9 +389,10 @@ class Retriever:
 
     @staticmethod
     def _of_segment(passage: Passage) -> bool:
-        """Whether a passage states a rule of a group of participants (BPU, PMI, construction) rather
-        than of the ordinary employee: its program is the group's, or its title's head or a heading
-        names it ("Iuran JHT bagi pekerja Bukan Penerima Upah"). BPJS Kesehatan's groups are not."""
+        """Whether a passage states a rule of a group of participants (BPU, PMI, construction, foreign
+        workers) rather than of the ordinary employee: its program is the group's, or its title's head
+        or a heading names it ("Iuran JHT bagi pekerja Bukan Penerima Upah"). BPJS Kesehatan's groups
+        are not."""
         if passage.program.upper() in SEGMENT_PROGRAMS:
             return True
         if passage.program.upper() in HEALTH_PROGRAMS:

@@ -405,7 +405,7 @@ def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_grou
     general = retriever.candidates("iuran jht brp persen")
     assert list(general.ids) == [0, 1, 2, 3] and list(general.segment) == [True, False, False, True]
     assert retriever._asked_program_first(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
-    for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp"):
+    for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp", "sy wna, iuran jht brp"):
         assert not retriever.candidates(question).segment.any(), question
 
 
