@@ -69,6 +69,7 @@ _COUNTED = frozenset(
 )
 _CHANNEL_WORDS = frozenset("lewat melalui via".split())
 _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking for a number, as terms
+_REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -279,7 +280,8 @@ def scored_sentences(
         terms = [t for t in terms if t not in _NUMBER_TERMS] or terms
     found = [_terms_of(text[a:b]) for a, b in spans]
     spread = {t: sum(t in f for f in found) for t in terms}
-    weights = {t: idf(t) * (1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}
+    asking = _REQUIREMENT_TERMS if kind is Kind.REQUIREMENT else frozenset()
+    weights = {t: idf(t) * (1.0 if (direct is None or t in direct) and t not in asking else EXPANSION_WEIGHT) for t in terms}
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     out = []

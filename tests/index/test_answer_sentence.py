@@ -262,6 +262,17 @@ def test_the_number_to_call_not_a_sentence_that_says_telephone():
     assert best("telepon bpjs ketenagakerjaan", text).startswith("Call center")
 
 
+def test_the_word_asking_for_requirements_counts_little_in_the_answer():
+    """ "jkm syaratnya apa": the condition that says when JKM is paid, not a sentence that only
+    happens to say "mensyaratkan" (the word asking weighs like an acronym's expansion)."""
+    text = (
+        "Jaminan Kematian (JKM) hanya untuk kematian yang bukan akibat kecelakaan kerja. "
+        "Bila peserta meninggal karena kecelakaan kerja, ahli waris menerima manfaat Jaminan Kecelakaan Kerja (JKK), bukan JKM. "
+        "Beasiswa anak akibat kecelakaan kerja juga tidak mensyaratkan masa iuran minimal."
+    )
+    assert best("jkm syaratnya apa", text).startswith("Jaminan Kematian (JKM) hanya")
+
+
 def test_a_passage_defines_a_thing_only_when_its_subject_is_all_asked():
     """ "apa itu jmo" is answered by "JMO atau Jamsostek Mobile adalah ...", while "apa itu denda" is
     not by "Denda pelayanan adalah ...": that is one kind of fine (bot.conversation.defines_asked)."""
