@@ -17,7 +17,7 @@ from bot.language import ENGLISH_WORDS, INDONESIAN_WORDS
 from index import Retriever, SearchResult
 from index.answer_sentence import Kind, defines, question_kind
 from index.normalize import acronyms, informal_words, kept_beside, query_text, standardise, stopwords, tokenize, words
-from index.types import NEUTRAL_PROGRAMS
+from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, SEGMENT_PROGRAMS
 
 # Words that name a BPJS body rather than a program. BPJS Kesehatan runs one program, JKN, so
 # naming it names JKN; BPJS Ketenagakerjaan runs several, so naming it names the body ("TK").
@@ -254,12 +254,25 @@ def ambiguous_programs(
         possible &= retriever.programs_using(term)
     ranked = [h.passage.program.upper() for h in result.hits[:CLARIFY_HITS]] + list(labels)
     ordered = [c for c in dict.fromkeys(ranked) if c in possible]
+    programs = [c for c in ordered if c not in SEGMENT_PROGRAMS]  # "beasiswa anak brp": JKM or JKK, not the groups that also get it
+    ordered = programs if len(programs) > 1 else ordered
+    health = [c for c in ordered if c in HEALTH_PROGRAMS]
+    if health and len(health) < len(ordered) and _general_answer(result, BODY_LABELS["TK"]):
+        # "kartu bpjs hilang gmn": the KIS card, or the one KPJ card of every BPJS Ketenagakerjaan program
+        bodies = {health[0]: f"BPJS Kesehatan ({health[0]})", "TK": BODY_LABELS["TK"]}
+        return tuple((c, bodies[c]) for c in dict.fromkeys(c if c in HEALTH_PROGRAMS else "TK" for c in ordered))
     return tuple((c, labels[c]) for c in ordered[:MAX_OPTIONS])
+
+
+def _general_answer(result: SearchResult, body: str) -> bool:
+    """Whether one of the best hits answers for a BPJS body as a whole: a general passage (no program
+    of its own) whose title names the body ("Kartu peserta BPJS Ketenagakerjaan: ...")."""
+    return any(h.passage.program.upper() in NEUTRAL_PROGRAMS and body.lower() in h.passage.title.lower() for h in result.hits[:CLARIFY_HITS])
 
 
 def for_program(message: str, code: str, retriever: Retriever) -> str:
     """The message as asked about one program (a clarifying button was pressed)."""
-    return f"{message} ({program_labels(retriever).get(code, code)})"
+    return f"{message} ({topic_label(code, retriever)})"
 
 
 def answers_own_terms(resolution: Resolution, result: SearchResult, retriever: Retriever) -> bool:

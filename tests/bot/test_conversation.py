@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import MAX_SWITCH_TERMS, Turn, is_vague, named_program, own_terms, partly_named, resolve, subject_words
+from bot.conversation import MAX_SWITCH_TERMS, Turn, for_program, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from tests.bot.offline import sends
 from tests.harness import buttons
@@ -244,6 +244,20 @@ def test_what_a_thing_is_is_answered_when_a_passage_defines_just_that(shipped_re
         res = resolve(question, None, shipped_retriever)
         assert not res.clarify, question
     assert len(resolve("apa itu denda", None, shipped_retriever).clarify) > 1
+
+
+@pytest.mark.model
+def test_a_question_back_offers_the_bodies_or_the_programs_not_the_groups(shipped_retriever):
+    """ "kartu bpjs hilang gmn": the KIS card, or the one card of every BPJS Ketenagakerjaan program
+    (a general passage answers for that body), so two buttons, one per body; pressing BPJS
+    Ketenagakerjaan asks about that body. "beasiswa anak brp" is asked about JKM or JKK, without
+    the groups of participants (BPU, PMI) whose documents also mention the scholarship."""
+    card = resolve("kartu bpjs hilang gmn", None, shipped_retriever)
+    assert {code for code, _ in card.clarify} == {"JKN", "TK"}
+    assert for_program("kartu bpjs hilang gmn", "TK", shipped_retriever) == "kartu bpjs hilang gmn (BPJS Ketenagakerjaan)"
+    assert named_program(for_program("kartu bpjs hilang gmn", "TK", shipped_retriever), shipped_retriever) == "TK"
+    scholarship = resolve("beasiswa anak brp", None, shipped_retriever)
+    assert len(scholarship.clarify) > 1 and not {code for code, _ in scholarship.clarify} & {"BPU", "PMI"}
 
 
 @pytest.mark.model
