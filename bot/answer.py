@@ -131,6 +131,10 @@ def answer_message(
     framing, preface = _framing(language)
     resolution = resolve(message, previous, retriever, k=SEARCH_K)
     result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=resolution.documents)
+    if not result.answered and resolution.documents and not resolution.found:
+        # the conversation's documents lead close calls; they must not make the bot refuse what it answers without them
+        plain = retriever.search(resolution.understood, k=SEARCH_K)
+        result = plain if plain.answered else result
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         asked = Turn(message, "", now, message, asked=True)

@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import answer_message
 from bot.conversation import MAX_SWITCH_TERMS, Turn, for_program, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
+from index.search import Retriever
+from index.types import Passage
 from tests.bot.offline import sends
+from tests.fakes import FakeEncoder
 from tests.harness import buttons
 
 DIALOGUES = Path(__file__).resolve().parents[1] / "data" / "dialogues.tsv"
@@ -108,6 +112,26 @@ def test_a_follow_up_looks_first_in_the_documents_just_quoted(retriever):
     assert follow.quoted == tuple(p.id for p in first.reply.passages) != ()  # not quoted again beside the next answer
     refused = conversation.ask("resep rendang padang", at=5)  # a refused follow-up keeps the topic's documents
     assert not refused.answered and conversation._turn.documents == (quoted,)
+
+
+def test_the_conversations_documents_never_turn_an_answer_into_a_refusal():
+    """The documents of the previous answer lead close calls (topic_bonus, here made overwhelming);
+    when the passage they put first cannot answer the follow-up, the bot answers as it would without
+    them rather than refusing: "pake aplikasi jmo bisa?" after a question on claiming JHT at a branch."""
+    texts = {
+        "jht-jmo.md": "Klaim JHT bisa diajukan lewat aplikasi JMO di ponsel, tanpa datang ke kantor.",
+        "jht-kantor.md": "Klaim JHT juga bisa diajukan di kantor cabang dengan membawa e-KTP dan kartu peserta.",
+        "jkn-kelas.md": "Iuran JKN kelas III untuk peserta mandiri Rp42.000 per bulan.",
+        "jkm.md": "Santunan kematian JKM Rp42.000.000 untuk ahli waris peserta.",
+    }
+    passages = [Passage(id=d, text=t, title=d, program="JHT" if "jht" in d else "JKN", doc=d) for d, t in texts.items()]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(list(texts.values())), FakeEncoder())
+    retriever.params = replace(retriever.params, topic_bonus=1.0)
+    previous = Turn("cara klaim jht", "JHT", 0.0, "cara klaim jht", ("jht-kantor.md",))
+    understood = resolve("pake aplikasi jmo bisa?", previous, retriever).understood
+    assert not retriever.search(understood, k=10, topic=("jht-kantor.md",)).answered  # the branch passage leads, and cannot answer
+    answer, _ = answer_message(retriever, "pake aplikasi jmo bisa?", previous, logged=False, now=1.0)
+    assert answer.answered and answer.result.hits[0].passage.doc == "jht-jmo.md"
 
 
 def test_a_vague_message_without_context_gets_a_question_back(retriever):
