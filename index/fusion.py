@@ -6,8 +6,9 @@ uses absolute signals instead (`Signals`): how close the best passage is in the 
 how much of the question's (idf-weighted) vocabulary it contains, whether both sides agree on it,
 and whether it belongs to the program the question names. News passages, passages of another
 program (or BPJS body) than the one the question names, and passages of a group of participants (BPU,
-PMI, construction) that the question does not name, and sections on what is not covered when the
-question does not ask about exceptions, are pushed below passages that score close to them;
+PMI, construction) that the question does not name, sections on what is not covered when the
+question does not ask about exceptions, and worked examples when it asks for the rule, are pushed below
+passages that score close to them;
 the best few gain by how well their answer sentence holds what is asked (`answer_weight`).
 """
 
@@ -49,6 +50,10 @@ class FusionParams:
     # "is dental care covered"): the rule that covers leads, an exception must win on its own words.
     # Same tuning-set figures (bench reply); held-out answer set out-of-scope answered 6 -> 5/12.
     exclusion_penalty: float = 0.1
+    # Taken off a section of worked examples ("Contoh hitungan denda pelayanan") when the question does
+    # not ask for one: "denda bpjs kesehatan brp" is answered by the rule, not by Rp3.000.000 for one
+    # case. Same tuning and held-out figures (bench reply, retrieval, dialogues).
+    example_penalty: float = 0.05
     topic_bonus: float = 0.1  # added to the fused score of a passage of the documents a follow-up's conversation is about
     # BM25 weight of the terms a follow-up carries in brackets ("syaratnya apa (Jaminan Kehilangan Pekerjaan)"),
     # against 1 for its own: 0.3-0.6 gave the same own dialogues (bench dialogues), 0 and 0.75 fewer.

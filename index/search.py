@@ -38,6 +38,9 @@ _BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodi
 _EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\b", re.I)
 # A question asking about what is not covered ("yg gak ditanggung apa aja"); a closing "ditanggung gak?" only asks yes or no.
 _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b")
+# A section of worked examples ("Contoh hitungan denda pelayanan"), and a question asking for one.
+_EXAMPLE = re.compile(r"\bcontoh\b", re.I)
+_ASKS_EXAMPLE = re.compile(r"\b(contoh|contohnya|hitung|hitungan|menghitung|simulasi|example|calculate)\b")
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
@@ -62,6 +65,7 @@ class Candidates:
     known: tuple[str, ...] = ()  # the terms the corpus uses: a word it never uses weighs on every sentence alike
     segment: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: of a group of participants the question does not name
     exclusion: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: on what is not covered, which the question does not ask
+    example: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per row: a worked example, the question asking the rule
     answers: dict = field(default_factory=dict, compare=False, repr=False)  # row -> its answer sentence, once scored (Retriever._answer)
 
     @cached_property
@@ -239,9 +243,11 @@ class Retriever:
         known = tuple(t for t in terms if self.knows(t))
         general = not _SEGMENT_CUES.search(text.lower())
         segment = np.fromiter((general and self._of_segment(stored.passages[i]) for i in ids), bool, len(ids))
+        general_rule = not _ASKS_EXAMPLE.search(standardise(question).lower())
+        example = np.fromiter((general_rule and bool(_EXAMPLE.search(" ".join(stored.passages[i].headings))) for i in ids), bool, len(ids))
         covered = not _ASKS_EXCLUSION.search(standardise(question))
         exclusion = np.fromiter((covered and bool(_EXCLUSION.search(_head(stored.passages[i]))) for i in ids), bool, len(ids))
-        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment, exclusion)
+        return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment, exclusion, example)
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -288,7 +294,7 @@ class Retriever:
         params = params or self.params
         fused, lexical = fuse(found.cosines, found.bm25, params)
         fused = self._news_last(fused, found.ids, params)
-        fused = self._asked_program_first(fused, found, params)
+        fused = self._mismatched_last(fused, found, params)
         fused = self._topic_first(fused, found.ids, topic, params)
         fused = self._answering_first(fused, found, params)
         order = self._current_first(np.argsort(-fused, kind="stable"), found.ids)
@@ -410,9 +416,12 @@ class Retriever:
         titled = set(_BODY.findall(passage.title.lower()))
         return bool(titled) and not bodies & titled
 
-    def _asked_program_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
-        """Passages of another program than the one asked lose `params.mismatch_rank_penalty`; those of
-        the other BPJS body than the one named lose `params.body_mismatch_penalty` more."""
+    def _mismatched_last(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
+        """Passages that do not fit what is asked lose against close ones: another program than the one
+        asked (`params.mismatch_rank_penalty`), the other BPJS body than the one named
+        (`params.body_mismatch_penalty` more), a group of participants not named (`segment_penalty`),
+        what is not covered when coverage is asked (`exclusion_penalty`), and a worked example when the
+        rule is asked (`example_penalty`). Candidates computes which rows are which."""
         if params.mismatch_rank_penalty > 0:
             fused = _shifted(fused, found.other_program, -params.mismatch_rank_penalty)
         if params.body_mismatch_penalty > 0:
@@ -421,6 +430,8 @@ class Retriever:
             fused = _shifted(fused, found.segment, -params.segment_penalty)
         if params.exclusion_penalty > 0 and len(found.exclusion):
             fused = _shifted(fused, found.exclusion, -params.exclusion_penalty)
+        if params.example_penalty > 0 and len(found.example):
+            fused = _shifted(fused, found.example, -params.example_penalty)
         return fused
 
     def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:

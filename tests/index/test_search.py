@@ -370,12 +370,12 @@ def test_a_passage_of_the_other_bpjs_body_loses_more_than_one_of_another_program
     params = retriever.params
     body = retriever.candidates("telat bayar bpjs kesehatan kena denda")
     assert list(body.ids) == [0, 1, 2]
-    shifted = retriever._asked_program_first(np.ones(3), body, params)
+    shifted = retriever._mismatched_last(np.ones(3), body, params)
     other_body = params.mismatch_rank_penalty + params.body_mismatch_penalty
     assert shifted == pytest.approx([1.0, 1.0 - other_body, 1.0 - other_body])  # JKP is BPJS Ketenagakerjaan's too
     program = retriever.candidates("denda jkn")
     assert list(program.ids) == [0, 1, 2]
-    assert retriever._asked_program_first(np.ones(3), program, params) == pytest.approx([1.0, 1.0, 1.0 - params.mismatch_rank_penalty])
+    assert retriever._mismatched_last(np.ones(3), program, params) == pytest.approx([1.0, 1.0, 1.0 - params.mismatch_rank_penalty])
 
 
 def test_a_word_the_corpus_never_uses_does_not_weigh_on_the_answer_sentence():
@@ -404,7 +404,7 @@ def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_grou
     params = retriever.params
     general = retriever.candidates("iuran jht brp persen")
     assert list(general.ids) == [0, 1, 2, 3] and list(general.segment) == [True, False, False, True]
-    assert retriever._asked_program_first(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
+    assert retriever._mismatched_last(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
     for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp", "sy wna, iuran jht brp"):
         assert not retriever.candidates(question).segment.any(), question
 
@@ -421,6 +421,22 @@ def test_a_section_on_what_is_not_covered_loses_unless_the_exceptions_are_asked(
     for question in ("ambulans ditanggung bpjs kes?", "ambulans ditanggung gak", "is the ambulance covered"):
         found = retriever.candidates(question)
         assert list(found.ids) == [0, 1] and list(found.exclusion) == [False, True], question
-        assert retriever._asked_program_first(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.exclusion_penalty)
+        assert retriever._mismatched_last(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.exclusion_penalty)
     for question in ("ambulans yg tidak ditanggung apa aja", "ambulans apa yang gak dijamin bpjs"):
         assert not retriever.candidates(question).exclusion.any(), question
+
+
+def test_a_worked_example_loses_unless_an_example_is_asked():
+    """ "denda bpjs kesehatan brp": the rule (5% a month) leads, not the Rp3.000.000 of one case;
+    "contoh hitungan denda" asks for the example."""
+    texts = ["Denda pelayanan JKN 5% dari biaya rawat inap per bulan tertunggak.", "Denda = 5% x 6 bulan x Rp10.000.000 = Rp3.000.000."]
+    passages = [
+        Passage(id="a", text=texts[0], title="Denda JKN", headings=("Besaran denda pelayanan",), program="JKN", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Denda JKN", headings=("Contoh hitungan denda pelayanan",), program="JKN", doc="a.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+    found = retriever.candidates("denda bpjs kesehatan brp")
+    assert list(found.ids) == [0, 1] and list(found.example) == [False, True]
+    assert retriever._mismatched_last(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.example_penalty)
+    for question in ("contoh hitungan denda bpjs kesehatan", "cara menghitung denda"):
+        assert not retriever.candidates(question).example.any(), question
