@@ -241,13 +241,19 @@ class Retriever:
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i], rare) for i in ids), bool, len(ids))
         body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
         known = tuple(t for t in terms if self.knows(t))
-        general = not _SEGMENT_CUES.search(text.lower())
-        segment = np.fromiter((general and self._of_segment(stored.passages[i]) for i in ids), bool, len(ids))
-        general_rule = not _ASKS_EXAMPLE.search(standardise(question).lower())
-        example = np.fromiter((general_rule and bool(_EXAMPLE.search(" ".join(stored.passages[i].headings))) for i in ids), bool, len(ids))
-        covered = not _ASKS_EXCLUSION.search(standardise(question))
-        exclusion = np.fromiter((covered and bool(_EXCLUSION.search(_head(stored.passages[i]))) for i in ids), bool, len(ids))
+        segment, exclusion, example = self._misfits(question, text, [stored.passages[i] for i in ids])
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment, exclusion, example)
+
+    def _misfits(self, question: str, text: str, passages: list[Passage]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per candidate: of a group of participants the question does not name (`text`: as searched,
+        acronyms expanded), on what is not covered when the question does not ask about exceptions, a
+        worked example when it asks for the rule (`_mismatched_last` reads them)."""
+        asked = standardise(question).lower()
+        heads = [_head(p) for p in passages]
+        segment = np.array([self._of_segment(p) for p in passages], bool) & (not _SEGMENT_CUES.search(text.lower()))
+        exclusion = np.array([bool(_EXCLUSION.search(h)) for h in heads], bool) & (not _ASKS_EXCLUSION.search(asked))
+        example = np.array([bool(_EXAMPLE.search(h)) for h in heads], bool) & (not _ASKS_EXAMPLE.search(asked))
+        return segment, exclusion, example
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
