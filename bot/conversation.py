@@ -248,7 +248,9 @@ def ambiguous_programs(
     terms: tuple[str, ...], result: SearchResult, labels: dict[str, str], retriever: Retriever
 ) -> tuple[tuple[str, str], ...]:
     """The programs a vague message could be about: those whose passages use all of its words,
-    the ones the best hits belong to first. More than one means the bot must ask which."""
+    the ones the best hits belong to first. More than one means the bot must ask which. Groups of
+    participants (BPU, PMI) are offered only when no two programs are, and the two BPJS bodies
+    instead of programs when one general passage answers for BPJS Ketenagakerjaan as a whole."""
     possible = set(labels)
     for term in terms:
         possible &= retriever.programs_using(term)
