@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._util import REPO, eval_dir, table, write_result
+from bench._util import HELD_OUT, QUESTION_SETS, table, write_result
 from bot.answer import answer_question
 from bot.reply import visible_text
 from index.console import run
@@ -40,14 +40,6 @@ from index.evaluate import read_cases
 from index.search import Retriever
 from index.settings import get_index_settings
 
-QUESTION_SETS = {
-    "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
-    "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
-    "faq": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
-    "answer-train": lambda: REPO / "tests" / "data" / "answer_train_questions.tsv",
-    "answer": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
-}
-HELD_OUT = frozenset({"faq", "answer"})  # never tuned on: their misses are listed only on request
 GOALS = {"sentence_share": 0.85, "median_chars": 700, "p90_chars": 1200}
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._util import BACKENDS, REPO, eval_dir, load_bench_encoder, write_result
+from bench._util import BACKENDS, HELD_OUT, QUESTION_SETS, REPO, eval_dir, load_bench_encoder, set_label, write_result
 from index.console import run
 from index.encoders import BACKENDS as INDEX_BACKENDS
 from index.encoders import Encoder
@@ -39,18 +39,6 @@ from index.search import Candidates, Retriever
 from index.types import Hit, Passage, SearchResult
 
 CACHE = REPO / "var" / "bench"
-# Our own question sets beside the dev set. The answer/refuse decision is tuned (`--tune`) on the
-# dev set, the worker questions and TyDi train; the FAQ and answer-sentence questions are held out
-# (reported, never tuned on).
-QUESTION_SETS = {
-    "dev": lambda: eval_dir() / "bpjs_dev_questions.tsv",
-    "worker": lambda: REPO / "tests" / "data" / "worker_questions.tsv",
-    "faq (held out)": lambda: REPO / "tests" / "data" / "faq_questions.tsv",
-    "answer-train": lambda: REPO / "tests" / "data" / "answer_train_questions.tsv",
-    "answer (held out)": lambda: REPO / "tests" / "data" / "answer_questions.tsv",
-}
-
-
 def cached_embeddings(encoder: Encoder, texts: list[str], label: str) -> np.ndarray:
     """Passage vectors, computed once per model and text set."""
     backend = getattr(encoder, "backend", "torch")
@@ -165,8 +153,8 @@ def run_bpjs(encoder: Encoder, weights: list[float], index_dir=None) -> dict | N
     out: dict = {"passages": len(retriever.passages), "sets": {}}
     for name, path in sets.items():
         if name not in missing:
-            out["sets"][name] = res = run_set(retriever, read_cases(path), weights)
-            if name.endswith("(held out)"):  # its misses are not read, lest they be tuned on
+            out["sets"][set_label(name)] = res = run_set(retriever, read_cases(path), weights)
+            if name in HELD_OUT:
                 res["default"]["misses"] = [f"{len(res['default']['misses'])} withheld (held-out set)"]
     return out
 
