@@ -69,7 +69,7 @@ _COUNTED = frozenset(
 )
 _CHANNEL_WORDS = frozenset("lewat melalui via".split())
 _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking for a number, as terms
-_REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))
+_REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))  # the words asking for conditions, as terms
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -146,6 +146,11 @@ COUNTED_BONUS = 0.15  # a count of what the question counts (0.15 and 0.3 gave t
 SUBJECT_WORDS = 8  # the words before "adalah" that name what is defined ("Formularium Nasional (Fornas)")
 OTHER_PROGRAM_PENALTY = 0.3  # a sentence naming only programs the question did not ask about (0.6 gave the same figures)
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
+# What the words asking for a kind of fact weigh in a sentence's match, against the question's other
+# words: the fact answers them whether or not the sentence repeats them. A number to dial answers
+# "telepon bpjs tk", "Siapkan NIK saat menelepon" does not (nothing); the conditions answer "jkm
+# syaratnya apa" though they rarely say "syarat" (an expansion's weight).
+_ASKING = {Kind.NUMBER: (_NUMBER_TERMS, 0.0), Kind.REQUIREMENT: (_REQUIREMENT_TERMS, EXPANSION_WEIGHT)}
 
 
 def question_kind(text: str) -> Kind:
@@ -276,12 +281,12 @@ def scored_sentences(
     if not spans:
         return []
     terms = list(dict.fromkeys(terms))
-    if kind is Kind.NUMBER:  # "telepon bpjs tk": the number is the answer, "Siapkan NIK saat menelepon" is not
-        terms = [t for t in terms if t not in _NUMBER_TERMS] or terms
+    asking, asking_weight = _ASKING.get(kind, (frozenset(), 1.0))
+    if set(terms) <= asking:
+        asking = frozenset()  # "telepon?" alone: the asking words are all there is to match
     found = [_terms_of(text[a:b]) for a, b in spans]
     spread = {t: sum(t in f for f in found) for t in terms}
-    asking = _REQUIREMENT_TERMS if kind is Kind.REQUIREMENT else frozenset()
-    weights = {t: idf(t) * (1.0 if (direct is None or t in direct) and t not in asking else EXPANSION_WEIGHT) for t in terms}
+    weights = {t: idf(t) * (asking_weight if t in asking else 1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     out = []
