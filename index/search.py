@@ -94,9 +94,14 @@ def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
     return np.where(rows, np.maximum(fused + delta, 0.0), fused)
 
 
+def _title_head(passage: Passage) -> str:
+    """Its title before any ":" ("Pekerja Migran Indonesia (PMI)"), what the whole document is about."""
+    return passage.title.split(":")[0]
+
+
 def _head(passage: Passage) -> str:
-    """What a passage says it is about: its title's head (before ":") and its headings."""
-    return " ".join((passage.title.split(":")[0], *passage.headings))
+    """What a passage says it is about: its title's head and its headings."""
+    return " ".join((_title_head(passage), *passage.headings))
 
 
 def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -241,19 +246,32 @@ class Retriever:
         other = np.fromiter((self._program_mismatch(asked, stored.passages[i], rare) for i in ids), bool, len(ids))
         body = np.fromiter((self._other_body(asked[1], stored.passages[i]) for i in ids), bool, len(ids))
         known = tuple(t for t in terms if self.knows(t))
-        segment, exclusion, example = self._misfits(question, text, [stored.passages[i] for i in ids])
+        segment, exclusion, example = self._misfits(question, text, ids)
         return Candidates(terms, ids, stored.dense.vectors(ids) @ query, bm25[ids], text, other, question, direct, body, asked[0], known, segment, exclusion, example)
 
-    def _misfits(self, question: str, text: str, passages: list[Passage]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per candidate: of a group of participants the question does not name (`text`: as searched,
-        acronyms expanded), on what is not covered when the question does not ask about exceptions, a
-        worked example when it asks for the rule (`_mismatched_last` reads them)."""
+    def _misfits(self, question: str, text: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per candidate row `ids`: of a group of participants the question does not name (`text`: as
+        searched, acronyms expanded), on what is not covered when the question does not ask about
+        exceptions, a worked example when it asks for the rule (`_mismatched_last` reads them)."""
         asked = standardise(question).lower()
+        segment, exclusion, example = self._passage_sections
+        return (
+            segment[ids] & (not _SEGMENT_CUES.search(text.lower())),
+            exclusion[ids] & (not _ASKS_EXCLUSION.search(asked)),
+            example[ids] & (not _ASKS_EXAMPLE.search(asked)),
+        )
+
+    @cached_property
+    def _passage_sections(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per stored passage, read from its head once per index: whether it states a group's rule
+        (`_of_segment`), what is not covered, or a worked example."""
+        passages = self._stored.passages
         heads = [_head(p) for p in passages]
-        segment = np.array([self._of_segment(p) for p in passages], bool) & (not _SEGMENT_CUES.search(text.lower()))
-        exclusion = np.array([bool(_EXCLUSION.search(h)) for h in heads], bool) & (not _ASKS_EXCLUSION.search(asked))
-        example = np.array([bool(_EXAMPLE.search(h)) for h in heads], bool) & (not _ASKS_EXAMPLE.search(asked))
-        return segment, exclusion, example
+        return (
+            np.array([self._of_segment(p) for p in passages], bool),
+            np.array([bool(_EXCLUSION.search(h)) for h in heads], bool),
+            np.array([bool(_EXAMPLE.search(h)) for h in heads], bool),
+        )
 
     def _context_terms(self, question: str, terms: list[str]) -> frozenset[str]:
         """The terms that only a follow-up's bracketed context brings ("syaratnya apa (Jaminan
@@ -395,7 +413,7 @@ class Retriever:
         named, bodies = asked
         program = passage.program.lower()
         specific = program in self._programs and program.upper() not in NEUTRAL_PROGRAMS
-        if specific and named and program.upper() in SEGMENT_PROGRAMS and named & word_set(passage.text) and rare & set(tokenize(passage.title.split(":")[0])):
+        if specific and named and program.upper() in SEGMENT_PROGRAMS and named & word_set(passage.text) and rare & set(tokenize(_title_head(passage))):
             specific = False
         return bool(named and program not in named and specific) or self._other_body(bodies, passage)
 
