@@ -215,6 +215,20 @@ async def test_clarifying_buttons_answer_for_the_chosen_program(harness):
     assert stats.questions == 2 and stats.answered == 1  # the question back counts as not answered
 
 
+async def test_a_body_button_answers_for_the_body_and_only_for_who_was_asked(harness):
+    """The question back may offer "BPJS Ketenagakerjaan" (code TK) instead of its programs ("kartu bpjs
+    hilang gmn"): pressing it asks the pending question about that body; the same data, sealed for
+    another user who was asked nothing, reveals nothing and answers nothing."""
+    asked = only_send(await harness.text("iurannya berapa?"))
+    assert "<blockquote>" not in asked["text"]
+    assert sends(await harness.press("p:TK", user_id=6666, seal=True)) == []  # nothing pending for them
+    answer = only_send(await harness.press("p:TK", seal=True))
+    assert "<blockquote>" in answer["text"]
+    logged = harness.app.bot_data["services"].store.question(int(data_of(answer, "Jawaban lain").split(":")[1]))
+    assert logged.question == "iurannya berapa? (BPJS Ketenagakerjaan)"  # asked about the body, by its name
+    assert sends(await harness.press("p:TK", seal=True)) == []  # the question back is used up
+
+
 async def test_naming_the_program_after_a_question_back_answers_the_question(harness):
     """Typing the program instead of pressing its button answers the question that was asked back."""
     asked = only_send(await harness.text("iurannya berapa?"))
