@@ -12,7 +12,8 @@ matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a li
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
 shares the terms of the sentence before it. A sentence that names only programs the question did
 not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
-old rule, or only points to another document ("Rinciannya ada di dokumen ..."), loses; the passage
+old rule, only points to another document ("Rinciannya ada di dokumen ...") or says what its own
+covers ("Dokumen ini menjelaskan ..."), loses; the passage
 of an old rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at
 all.
 """
@@ -125,11 +126,12 @@ _OLD_RULE = re.compile(
     re.I,
 )
 
-# A sentence that only points to another document ("Rinciannya ada di dokumen cara klaim JKK") says
-# where the answer is, not what it is; a pointer in brackets beside the fact is fine.
+# A sentence that only points to another document ("Rinciannya ada di dokumen cara klaim JKK"), or
+# says what its own covers ("Dokumen ini menjelaskan siapa yang menanggung ..."), says where the
+# answer is, not what it is; a pointer in brackets beside the fact is fine.
 _POINTER = re.compile(
     r"\b(ada|dijelaskan|diatur|dibahas|dimuat|diuraikan|tercantum) (di|dalam) dokumen\b|\blihat dokumen\b"
-    r"|\bdi dokumen (tersendiri|lain|khusus)\b",
+    r"|\bdi dokumen (tersendiri|lain|khusus)\b|\bdokumen ini (hanya )?(menjelaskan|membahas|memuat|merinci|berisi)\b",
     re.I,
 )
 _BRACKETS = re.compile(r"\([^()]*\)")

@@ -95,6 +95,15 @@ def test_a_sentence_that_points_elsewhere_is_not_the_answer():
     assert best("santunan kematian jaminan kematian berapa", text) == "Ahli waris menerima Rp42.000.000 (lihat dokumen ahli waris)."
 
 
+def test_a_sentence_about_the_document_is_not_the_answer():
+    text = (
+        "Pekerja kadang baru tahu bahwa perusahaan menunggak iuran. "
+        "Dokumen ini menjelaskan siapa yang menanggung biaya Jaminan Kecelakaan Kerja dalam keadaan itu. "
+        "Bila perusahaan menunggak, biaya Jaminan Kecelakaan Kerja ditanggung perusahaan."
+    )
+    assert best("jaminan kecelakaan kerja siapa yang tanggung biaya", text).startswith("Bila perusahaan menunggak")
+
+
 def test_a_cap_is_a_stated_figure():
     """"maksimal"/"batas" asks for an amount or a span with its number; "setelah" alone is no cap."""
     assert holds(Kind.LIMIT, "Denda itu paling tinggi Rp30.000.000.") and holds(Kind.LIMIT, "Klaim gugur setelah 5 tahun.")
