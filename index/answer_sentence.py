@@ -13,7 +13,8 @@ matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a li
 shares the terms of the sentence before it. A sentence that names only programs the question did
 not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
 old rule, only points to another document ("Rinciannya ada di dokumen ...") or says what its own
-covers ("Dokumen ini menjelaskan ..."), loses; the passage
+covers ("Dokumen ini menjelaskan ..."), loses, and so does a worked example ("Contoh: ...") unless an
+example or a calculation is asked; the passage
 of an old rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at
 all.
 """
@@ -135,11 +136,16 @@ _POINTER = re.compile(
     re.I,
 )
 _BRACKETS = re.compile(r"\([^()]*\)")
+# A worked example ("Contoh: dengan upah Rp5.000.000, iuran JHT ...") shows the rule for one case; the
+# rule itself answers, unless the question asks for an example or a calculation.
+_WORKED_EXAMPLE = re.compile(r"^\W*(contoh|misalnya)\b", re.I)
+_EXAMPLE_TERMS = frozenset(tokenize("contoh contohnya hitung hitungan menghitung simulasi example calculate"))
 
 CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every question that finds them
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
 KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
 OLD_RULE_PENALTY = 0.6
+EXAMPLE_PENALTY = 0.3  # a worked example, when none is asked (0.15: no gain; 0.5: worker -1)
 SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
 INTRO_PENALTY = 0.15  # a line ending in ":" introduces the answer rather than giving it
@@ -291,6 +297,7 @@ def scored_sentences(
     weights = {t: idf(t) * (asking_weight if t in asking else 1.0 if direct is None or t in direct else EXPANSION_WEIGHT) for t in terms}
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
+    asks_example = bool(_EXAMPLE_TERMS & set(terms))
     out = []
     held_before = False
     for i, (a, b) in enumerate(spans):
@@ -307,6 +314,8 @@ def scored_sentences(
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if programs[0] and _names_only_others(sentence, *programs):
             score -= OTHER_PROGRAM_PENALTY
+        if _WORKED_EXAMPLE.match(sentence) and not asks_example:
+            score -= EXAMPLE_PENALTY
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):
             score -= OLD_RULE_PENALTY
         if len(sentence.split()) <= SHORT_WORDS and not held:

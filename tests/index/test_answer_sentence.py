@@ -95,6 +95,21 @@ def test_a_sentence_that_points_elsewhere_is_not_the_answer():
     assert best("santunan kematian jaminan kematian berapa", text) == "Ahli waris menerima Rp42.000.000 (lihat dokumen ahli waris)."
 
 
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("pedagang bpu iuran jht brp persen dari penghasilan", "Bagi peserta BPU"),  # the rule
+        ("contoh hitungan iuran jht bpu pedagang", "Contoh iuran"),  # the example, asked for
+    ],
+)
+def test_a_worked_example_answers_only_when_asked(question, opening):
+    text = (
+        "Contoh iuran BPU untuk pedagang dengan penghasilan Rp3.000.000: iuran Jaminan Hari Tua 2% × Rp3.000.000 = Rp60.000. "
+        "Bagi peserta BPU, iuran Jaminan Hari Tua adalah 2% dari penghasilan."
+    )
+    assert best(question, text).startswith(opening)
+
+
 def test_a_sentence_about_the_document_is_not_the_answer():
     text = (
         "Pekerja kadang baru tahu bahwa perusahaan menunggak iuran. "
