@@ -35,6 +35,10 @@ THIRD_PERSON = frozenset("dia beliau ia he she him his her they them their".spli
 MAX_VAGUE_TERMS = 3  # a message with more content terms than this is searched as it is
 MAX_VAGUE_WORDS = 4  # ... and so is one of more words than this besides function words (it says enough, even in slang)
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
+# A program whose passages use a word less than this share as often as the program using it most is
+# no reading of it: "iuran pbi brp" is JKN's (43 passages), not JKP's (one mentions PBI members).
+# 0.05 answered two more of the dev and own vague questions ("pbi itu apa") and moved no dialogue; 0.1 cost two.
+MAIN_USE = 0.05
 MAX_OPTIONS = 4
 TOPIC_HITS = 1  # the answer's passages whose documents a follow-up looks in first
 MIN_OWN_COVERAGE = 0.2  # a follow-up's own words must be in one of the passages that answer it
@@ -247,13 +251,13 @@ def defines_asked(message: str, terms: tuple[str, ...], result: SearchResult) ->
 def ambiguous_programs(
     terms: tuple[str, ...], result: SearchResult, labels: dict[str, str], retriever: Retriever
 ) -> tuple[tuple[str, str], ...]:
-    """The programs a vague message could be about: those whose passages use all of its words,
-    the ones the best hits belong to first. More than one means the bot must ask which. Groups of
+    """The programs a vague message could be about: those whose passages use all of its words (not
+    merely mention one, MAIN_USE), the ones the best hits belong to first. More than one means the bot must ask which. Groups of
     participants (BPU, PMI) are offered only when no two programs are, and the two BPJS bodies
     instead of programs when one general passage answers for BPJS Ketenagakerjaan as a whole."""
     possible = set(labels)
     for term in terms:
-        possible &= retriever.programs_using(term)
+        possible &= retriever.programs_using(term, MAIN_USE)
     ranked = [h.passage.program.upper() for h in result.hits[:CLARIFY_HITS]] + list(labels)
     ordered = [c for c in dict.fromkeys(ranked) if c in possible]
     programs = [c for c in ordered if c not in SEGMENT_PROGRAMS]  # "beasiswa anak brp": JKM or JKK, not the groups that also get it

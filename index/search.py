@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -506,16 +507,22 @@ class Retriever:
         return np.concatenate([order[current : current + 1], np.delete(order, current)])
 
     @cached_property
-    def _term_programs(self) -> dict[str, frozenset[str]]:
-        programs: dict[str, set[str]] = {}
+    def _term_programs(self) -> dict[str, Counter[str]]:
+        programs: dict[str, Counter[str]] = {}
         for passage in self._stored.passages:
             for term in set(tokenize(lexical_text(passage))):
-                programs.setdefault(term, set()).add(passage.program.upper())
-        return {term: frozenset(codes) for term, codes in programs.items()}
+                programs.setdefault(term, Counter())[passage.program.upper()] += 1
+        return programs
 
-    def programs_using(self, term: str) -> frozenset[str]:
-        """The programs (Document.program) of the passages that use a stemmed term (built on first use)."""
-        return self._term_programs.get(term, frozenset())
+    def programs_using(self, term: str, share: float = 0.0) -> frozenset[str]:
+        """The programs (Document.program) of the passages that use a stemmed term (built on first use);
+        with `share`, only those with at least that share of the passages of the program using it most
+        ("pbi": JKN's 43 passages, not the one JKP passage that mentions PBI members)."""
+        counts = self._term_programs.get(term)
+        if not counts:
+            return frozenset()
+        floor = share * max(counts.values())
+        return frozenset(code for code, n in counts.items() if n >= floor)
 
     def knows(self, term: str) -> bool:
         """Whether the corpus uses the stemmed term at all."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import answer_message
-from bot.conversation import MAX_SWITCH_TERMS, Turn, for_program, is_vague, named_program, own_terms, partly_named, resolve, subject_words
+from bot.conversation import MAIN_USE, MAX_SWITCH_TERMS, Turn, for_program, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
 from index.search import Retriever
 from index.types import Passage
@@ -271,6 +271,15 @@ def test_a_few_words_that_many_programs_share_get_a_question_back(shipped_retrie
     assert not resolve("proses pencairan jht berapa lama", None, shipped_retriever).clarify  # names its program
     unanswerable = resolve("nomor undian hari ini apa", None, shipped_retriever)  # vague, and no program could answer it
     assert unanswerable.found is not None and not unanswerable.found.answered and not unanswerable.clarify
+
+
+@pytest.mark.model
+def test_a_word_one_program_mainly_uses_is_not_asked_about(shipped_retriever):
+    """ "iuran pbi brp": PBI is JKN's segment; one JKP passage mentioning PBI members makes no second reading."""
+    assert "JKP" in shipped_retriever.programs_using("pbi") and "JKP" not in shipped_retriever.programs_using("pbi", MAIN_USE)
+    res = resolve("iuran pbi brp", None, shipped_retriever)
+    assert not res.clarify
+    assert len(resolve("beasiswa anak brp", None, shipped_retriever).clarify) > 1  # JKM's and JKK's, both in use
 
 
 @pytest.mark.model
