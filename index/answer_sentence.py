@@ -145,6 +145,7 @@ CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every ques
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
 KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
 OLD_RULE_PENALTY = 0.6
+STEPS_LIST_BONUS = 0.1  # a list of steps or channels, for a "cara" question (same bench figures; for lists and requirements too)
 EXAMPLE_PENALTY = 0.3  # a worked example, when none is asked (0.15: no gain; 0.5: worker -1)
 SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
@@ -314,6 +315,8 @@ def scored_sentences(
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if programs[0] and _names_only_others(sentence, *programs):
             score -= OTHER_PROGRAM_PENALTY
+        if kind is Kind.STEPS and "\n" in sentence and _LIST_LINE.search(sentence):
+            score += STEPS_LIST_BONUS  # "cara pindah faskes": the channels listed, not "bisa tanpa datang ke kantor"
         if _WORKED_EXAMPLE.match(sentence) and not asks_example:
             score -= EXAMPLE_PENALTY
         if _OLD_RULE.search(sentence) or _POINTER.search(_BRACKETS.sub("", sentence)):

@@ -110,6 +110,14 @@ def test_a_worked_example_answers_only_when_asked(question, opening):
     assert best(question, text).startswith(opening)
 
 
+def test_how_to_is_answered_by_the_list_of_steps():
+    text = (
+        "Pindah FKTP bisa dilakukan tanpa datang ke kantor.\n"
+        "Saluran untuk pindah FKTP:\n• aplikasi Mobile JKN: menu ubah data peserta;\n• WhatsApp PANDAWA;\n• kantor cabang."
+    )
+    assert best("cara pindah fktp", text).startswith("Saluran untuk pindah FKTP:\n• aplikasi")
+
+
 def test_a_sentence_about_the_document_is_not_the_answer():
     text = (
         "Pekerja kadang baru tahu bahwa perusahaan menunggak iuran. "
