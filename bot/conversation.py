@@ -37,7 +37,7 @@ MAX_VAGUE_WORDS = 4  # ... and so is one of more words than this besides functio
 CLARIFY_HITS = 5  # the hits whose programs decide whether the question is ambiguous
 # A program whose passages use a word less than this share as often as the program using it most is
 # no reading of it: "iuran pbi brp" is JKN's (43 passages), not JKP's (one mentions PBI members).
-# 0.05 answered two more of the dev and own vague questions ("pbi itu apa") and moved no dialogue; 0.1 cost two.
+# 0.05 moved no dialogue and answers "iuran pbi brp", "pbi itu apa" and one dev question; 0.1 cost two own turns.
 MAIN_USE = 0.05
 MAX_OPTIONS = 4
 TOPIC_HITS = 1  # the answer's passages whose documents a follow-up looks in first
@@ -252,9 +252,10 @@ def ambiguous_programs(
     terms: tuple[str, ...], result: SearchResult, labels: dict[str, str], retriever: Retriever
 ) -> tuple[tuple[str, str], ...]:
     """The programs a vague message could be about: those whose passages use all of its words (not
-    merely mention one, MAIN_USE), the ones the best hits belong to first. More than one means the bot must ask which. Groups of
-    participants (BPU, PMI) are offered only when no two programs are, and the two BPJS bodies
-    instead of programs when one general passage answers for BPJS Ketenagakerjaan as a whole."""
+    merely mention one, MAIN_USE), the ones the best hits belong to first. More than one means the
+    bot must ask which. Groups of participants (BPU, PMI) are offered only when no two programs are,
+    and the two BPJS bodies instead of programs when one general passage answers for BPJS
+    Ketenagakerjaan as a whole."""
     possible = set(labels)
     for term in terms:
         possible &= retriever.programs_using(term, MAIN_USE)

@@ -14,9 +14,8 @@ shares the terms of the sentence before it. A sentence that names only programs 
 not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
 old rule, only points to another document ("Rinciannya ada di dokumen ...") or says what its own
 covers ("Dokumen ini menjelaskan ..."), loses, and so does a worked example ("Contoh: ...") unless an
-example or a calculation is asked; the passage
-of an old rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at
-all.
+example or a calculation is asked; a "cara" question prefers a list of steps. The passage of an old
+rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at all.
 """
 
 from __future__ import annotations
@@ -145,7 +144,9 @@ CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every ques
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four
 KIND_WEIGHT = 0.45  # what holding the asked kind of fact is worth, against a full term match (1.0)
 OLD_RULE_PENALTY = 0.6
-STEPS_LIST_BONUS = 0.1  # a list of steps or channels, for a "cara" question (same bench figures; for lists and requirements too)
+# A list of steps or channels, for a "cara" question: bold shares unchanged, held-out answer set out
+# of scope answered 5 -> 4 of 12; the same bonus for list and requirement questions changed nothing.
+STEPS_LIST_BONUS = 0.1
 EXAMPLE_PENALTY = 0.3  # a worked example, when none is asked (0.15: no gain; 0.5: worker -1)
 SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
