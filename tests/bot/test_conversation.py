@@ -11,6 +11,7 @@ import pytest
 from bot.answer import answer_message
 from bot.conversation import MAIN_USE, MAX_SWITCH_TERMS, Turn, for_program, is_vague, named_program, own_terms, partly_named, resolve, subject_words
 from bot.dialogues import Conversation, evaluate_dialogues, read_dialogues
+from bot.reply import answer_text
 from index.search import Retriever
 from index.types import Passage
 from tests.bot.offline import sends
@@ -187,9 +188,9 @@ async def test_more_answers_to_a_follow_up_keep_its_topic(harness, retriever):
     logged = harness.app.bot_data["services"].store.question(question_id)
     assert logged.question == follow.understood and logged.topic == expected._turn.documents != ()
     more = only_send(await harness.press(data_of(sent, "Jawaban lain")))
-    following = [h.passage for h in follow.result.hits[follow.more_from :]]
+    following = follow.result.hits[follow.more_from :]
     first_quote = more["text"].split("<blockquote>")[1]
-    assert following and following[0].text[:40] in first_quote.replace("<b>", "").replace("</b>", "")
+    assert following and answer_text(following[0])[:40] in first_quote.replace("<b>", "").replace("</b>", "")  # its answer sentence opens it
 
 
 async def test_context_expires(harness):
