@@ -130,11 +130,12 @@ def answer_message(
     language = language or detect_language(message)
     framing, preface = _framing(language)
     resolution = resolve(message, previous, retriever, k=SEARCH_K)
-    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=resolution.documents)
-    if not result.answered and resolution.documents and not resolution.found:
+    searched_in = () if resolution.found else resolution.documents  # the topic the hits were found with ("Jawaban lain" repeats it)
+    result = resolution.found or retriever.search(resolution.understood, k=SEARCH_K, topic=searched_in)
+    if not result.answered and searched_in:
         # the conversation's documents lead close calls; they must not make the bot refuse what it answers without them
         plain = retriever.search(resolution.understood, k=SEARCH_K)
-        result = plain if plain.answered else result
+        result, searched_in = (plain, ()) if plain.answered else (result, searched_in)
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         asked = Turn(message, "", now, message, asked=True)
@@ -149,7 +150,7 @@ def answer_message(
         reply = answer_reply(resolution.understood, framing, result, limit=passages, preface=preface, seen=resolution.quoted)
         shown = _after_shown(result, reply)
         more_from = shown if len(result.hits) > shown else None
-        answer = Answer(message, language, result, reply, more_from=more_from, understood=understood, topic=resolution.documents)
+        answer = Answer(message, language, result, reply, more_from=more_from, understood=understood, topic=searched_in)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)

@@ -133,6 +133,7 @@ def test_the_conversations_documents_never_turn_an_answer_into_a_refusal():
     assert not retriever.search(understood, k=10, topic=("jht-kantor.md",)).answered  # the branch passage leads, and cannot answer
     answer, _ = answer_message(retriever, "pake aplikasi jmo bisa?", previous, logged=False, now=1.0)
     assert answer.answered and answer.result.hits[0].passage.doc == "jht-jmo.md"
+    assert answer.topic == ()  # found without the documents: "Jawaban lain" searches the same way
 
 
 def test_a_vague_message_without_context_gets_a_question_back(retriever):
