@@ -138,7 +138,8 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 # A worked example ("Contoh: dengan upah Rp5.000.000, iuran JHT ...") shows the rule for one case; the
 # rule itself answers, unless the question asks for an example or a calculation.
 _WORKED_EXAMPLE = re.compile(r"^\W*(contoh|misalnya)\b", re.I)
-_EXAMPLE_TERMS = frozenset(tokenize("contoh contohnya hitung hitungan menghitung simulasi example calculate"))
+EXAMPLE_WORDS = frozenset("contoh contohnya hitung hitungan menghitung simulasi example calculate".split())  # asking for one
+_EXAMPLE_TERMS = frozenset(tokenize(" ".join(EXAMPLE_WORDS)))
 
 CACHED_SENTENCES = 50_000  # passages' sentences are scored again for every question that finds them
 EXPANSION_WEIGHT = 0.25  # "jkp" in the question adds "jaminan kehilangan pekerjaan": one concept, not four

@@ -17,7 +17,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import DEFINITION_WORDS, FIGURE_KINDS, Kind, best_sentence, question_kind, states
+from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, best_sentence, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -41,7 +41,7 @@ _EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\
 _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b")
 # A section of worked examples ("Contoh hitungan denda pelayanan"), and a question asking for one.
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
-_ASKS_EXAMPLE = re.compile(r"\b(contoh|contohnya|hitung|hitungan|menghitung|simulasi|example|calculate)\b")
+_ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
