@@ -39,6 +39,8 @@ from index.search import Candidates, Retriever
 from index.types import Hit, Passage, SearchResult
 
 CACHE = REPO / "var" / "bench"
+
+
 def cached_embeddings(encoder: Encoder, texts: list[str], label: str) -> np.ndarray:
     """Passage vectors, computed once per model and text set."""
     backend = getattr(encoder, "backend", "torch")

@@ -135,7 +135,8 @@ def answer_message(
     if not result.answered and searched_in:
         # the conversation's documents lead close calls; they must not make the bot refuse what it answers without them
         plain = retriever.search(resolution.understood, k=SEARCH_K)
-        result, searched_in = (plain, ()) if plain.answered else (result, searched_in)
+        if plain.answered:
+            result, searched_in = plain, ()
     if resolution.clarify:
         reply = clarify_reply(message, framing, resolution.clarify, preface)
         asked = Turn(message, "", now, message, asked=True)
