@@ -113,6 +113,9 @@ _SIGNALS: dict[Kind, re.Pattern] = {
 }
 # A cap, stated: an amount or a span of time with its number ("setelah" or "sebesar" alone is no cap).
 _LIMIT = re.compile(rf"{_AMOUNT_FIGURE}|{_SPAN_FIGURE}|{_SPELLED_SPAN}", re.I)
+# The figure of an amount or a span: a sentence holding only a word of one ("selama proses itu",
+# "sebesar upah") holds the kind less than one that states it ("paling lama 6 bulan").
+_FIGURED = {Kind.DURATION: re.compile(rf"{_SPAN_FIGURE}|{_SPELLED_SPAN}|\d{{1,2}} ({_MONTHS})", re.I), Kind.AMOUNT: re.compile(_AMOUNT_FIGURE, re.I)}
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
@@ -148,6 +151,7 @@ OLD_RULE_PENALTY = 0.6
 # A list of steps or channels, for a "cara" question: bold shares unchanged, held-out answer set out
 # of scope answered 5 -> 4 of 12; the same bonus for list and requirement questions changed nothing.
 STEPS_LIST_BONUS = 0.1
+WORD_ONLY_SHARE = 0.5  # of KIND_WEIGHT, for a sentence with only a word of the figure asked (0.3 and 0.7: the same figures)
 EXAMPLE_PENALTY = 0.3  # a worked example, when none is asked (0.15: no gain; 0.5: worker -1)
 SHORT_WORDS = 4  # a "sentence" this short ("Syarat:") is a label, not an answer, unless it holds the fact ("• Kelas I: Rp150.000;")
 SHORT_PENALTY = 0.3
@@ -308,7 +312,7 @@ def scored_sentences(
         score = lexical[i]
         held = holds(kind, sentence)
         if held:
-            score += KIND_WEIGHT
+            score += KIND_WEIGHT if kind not in _FIGURED or _FIGURED[kind].search(_CITATION.sub("", sentence)) else WORD_ONLY_SHARE * KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not held_before:
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
         if kind is Kind.COUNT and held and _counted_terms(sentence) & weights.keys():

@@ -181,6 +181,18 @@ def test_a_duration_for_how_long():
     assert best("uang jkp dpt brp bulan sih") == "Uang tunai itu diberikan paling lama 6 bulan."
 
 
+def test_a_stated_span_answers_how_long_before_a_word_of_time():
+    """"selama proses itu" holds a word of time, "sebesar ketentuan" a word of money; "paling lama 6
+    bulan" and "Rp42.000.000" state the figure asked for."""
+    text = (
+        "Jika pemberi kerja tidak membayar iuran BPJS Kesehatan selama proses PHK, pekerja tetap aktif dan dijamin. "
+        "Pekerja yang terkena PHK tetap dijamin paling lama 6 bulan tanpa membayar iuran."
+    )
+    assert best("kena phk, bpjs kesehatan tetap aktif berapa lama tanpa bayar iuran", text).startswith("Pekerja yang terkena PHK")
+    text = "Santunan kematian diberikan kepada ahli waris sebesar ketentuan. Santunan kematian adalah Rp42.000.000."
+    assert best("santunan kematian berapa", text) == "Santunan kematian adalah Rp42.000.000."
+
+
 def test_steps_for_how():
     assert best("gmn cara klaim jkp") == "Klaim JKP diajukan melalui aplikasi SIAPkerja."
 
