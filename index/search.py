@@ -318,7 +318,7 @@ class Retriever:
         """The candidates' fused scores, their BM25 scores scaled to [0, 1], and their order, best first."""
         params = params or self.params
         fused, lexical = fuse(found.cosines, found.bm25, params)
-        fused = self._news_last(fused, found.ids, params)
+        fused = self._news_last(fused, found, params)
         fused = self._mismatched_last(fused, found, params)
         fused = self._topic_first(fused, found.ids, topic, params)
         fused = self._answering_first(fused, found, params)
@@ -459,12 +459,19 @@ class Retriever:
             fused = _shifted(fused, found.example, -params.example_penalty)
         return fused
 
-    def _news_last(self, fused: np.ndarray, ids: np.ndarray, params: FusionParams) -> np.ndarray:
-        """News passages lose `params.news_penalty`: they lead only when no program passage is close."""
+    def _news_last(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
+        """News passages lose `params.news_penalty`: they lead only when no program passage is close,
+        or when they hold a word of the question that only the news uses ("kantor cabang di Cilegon")."""
         if params.news_penalty <= 0:
             return fused
-        news = np.fromiter((self._stored.passages[i].program.upper() in NEWS_PROGRAMS for i in ids), bool, len(ids))
-        return _shifted(fused, news, -params.news_penalty)
+        passages = self._stored.passages
+        news_only = {t for t in found.known if self.programs_using(t) <= NEWS_PROGRAMS}
+
+        def held_back(i: int) -> bool:
+            passage = passages[i]
+            return passage.program.upper() in NEWS_PROGRAMS and not (news_only and news_only & set(tokenize(lexical_text(passage))))
+
+        return _shifted(fused, np.fromiter(map(held_back, found.ids), bool, len(found.ids)), -params.news_penalty)
 
     def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
         """Passages of the documents the conversation is about gain `params.topic_bonus`."""

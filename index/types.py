@@ -96,7 +96,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage with its fused relevance score in [0, 1]."""
+    """A passage with its fused relevance score: about [0, 1], and a little more for the few best,
+    which gain by their answer sentence (`FusionParams.answer_weight`)."""
 
     passage: Passage
     score: float

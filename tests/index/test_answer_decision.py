@@ -49,7 +49,17 @@ def test_news_still_leads_when_no_program_passage_is_close():
     retriever = _retriever([NEWS, PMI, *OTHER])
     hits = retriever.search("temu media direktur di kuala lumpur", k=3).hits
     assert hits[0].passage.id == "news"
-    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    assert all(h.score >= 0.0 for h in hits)
+
+
+def test_news_keeps_its_score_for_a_word_only_the_news_uses():
+    """"Kuala Lumpur" is in no program passage: the news passage that names it is not held back."""
+    retriever = _retriever([NEWS, PMI, *OTHER])
+    plain = dataclasses.replace(retriever.params, news_penalty=0.0)
+    for question, held_back in [("ada kantor bpjs ketenagakerjaan di kuala lumpur?", False), ("saya kerja di malaysia bisa ikut bpjs ketenagakerjaan?", True)]:
+        found = retriever.candidates(question)
+        scores = [{h.passage.id: h.score for h in retriever.rank(question, found, 5, params).hits}["news"] for params in (retriever.params, plain)]
+        assert (scores[0] < scores[1] - 0.1) is held_back, question
 
 
 def test_program_mismatch_is_a_signal():
