@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.normalize import tokenize, words
+from index.normalize import standardise, tokenize, words
 from index.sentences import split_sentences
 from index.types import Document, Passage
 
@@ -183,6 +183,8 @@ def embedding_text(passage: Passage) -> str:
 
 def lexical_text(passage: Passage) -> str:
     """What BM25 and the answer decision's coverage see of a passage: its embedding text, then
-    its document's tag words (`tag_words`), which are never embedded nor quoted."""
+    its document's tag words (`tag_words`), which are never embedded nor quoted. The tags are the
+    words workers type ("telat bayar"): they are read in standard spelling, as questions are
+    ("terlambat bayar"), or no question would reach them."""
     text = embedding_text(passage)
-    return f"{text}\n{' '.join(passage.tags)}" if passage.tags else text
+    return f"{text}\n{standardise(' '.join(passage.tags))}" if passage.tags else text

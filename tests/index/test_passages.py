@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, lexical_text, split_document, word_count
+from index.normalize import tokenize
 from index.sentences import split_sentences
 from index.types import Document
 
@@ -240,6 +241,12 @@ def test_a_title_made_from_the_file_name_is_shown_but_not_embedded():
     assert embedding_text(headed[0]) == "Iuran\nDibayar bulanan."
     given = split_document(_doc("Iuran dibayar setiap bulan."))[0]
     assert embedding_text(given).startswith(f"{given.title}\n")
+
+
+def test_tag_words_are_searched_in_the_standard_spelling_questions_are_read_in():
+    """A tag is a word workers type ("telat"); questions are read as "terlambat", so the tag is too."""
+    (p,) = split_document(_doc("Iuran yang tidak dibayar sampai akhir bulan membuat kepesertaan nonaktif.", tags=("telat bayar",)))
+    assert "telat" in p.tags and "lambat" in tokenize(lexical_text(p))
 
 
 def test_tag_words_the_text_lacks_are_searched_but_not_embedded():
