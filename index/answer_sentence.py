@@ -321,7 +321,7 @@ def scored_sentences(
             score += SUBJECT_BONUS  # "Formularium Nasional (Fornas) adalah ...": the sentence is about what was asked
         if programs[0] and _names_only_others(sentence, *programs):
             score -= OTHER_PROGRAM_PENALTY
-        if kind is Kind.STEPS and "\n" in sentence and _LIST_LINE.search(sentence):
+        if kind is Kind.STEPS and any(_LIST_LINE.match(line) for line in sentence.split("\n")[1:]):
             score += STEPS_LIST_BONUS  # "cara pindah faskes": the channels listed, not "bisa tanpa datang ke kantor"
         if _WORKED_EXAMPLE.match(sentence) and not asks_example:
             score -= EXAMPLE_PENALTY
