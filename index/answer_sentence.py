@@ -35,6 +35,7 @@ class Kind(Enum):
     AMOUNT = "amount"
     SHARE = "share"
     DURATION = "duration"
+    AGE = "age"
     STEPS = "steps"
     REQUIREMENT = "requirement"
     CONDITION = "condition"
@@ -90,6 +91,7 @@ _SIGNALS: dict[Kind, re.Pattern] = {
         rf"\b{_SPAN_FIGURE}|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b|{_SPELLED_SPAN}",
         re.I,
     ),
+    Kind.AGE: re.compile(r"\b(usia|umur|berusia|berumur|age)\b[^.\n]{0,25}?\b\d{2}\b", re.I),  # "mencapai usia 56 tahun"
     Kind.STEPS: re.compile(
         r"^(•|\d{1,2}[.)])\s|\b(melalui|lewat|aplikasi|JMO|kantor cabang|mengajukan|ajukan|unggah|mengunggah|isi|mengisi"
         r"|login|klik|pilih|datang|kunjungi|membawa|bawa|siapkan|lampirkan|daftar|mendaftar|mendaftarkan|langkah|caranya)\b",
@@ -177,7 +179,9 @@ def question_kind(text: str) -> Kind:
         prev = ws[i - 1] if i else ""
         if w in ("berapa", "berapakah", "how") and (nxt in _UNITS or nxt in ("lama", "long", "lambat")):
             return Kind.DURATION
-        if w in ("berapa", "berapakah") and prev in _UNITS | {"umur", "usia"}:
+        if w in ("berapa", "berapakah") and prev in ("umur", "usia"):
+            return Kind.AGE  # "umur berapa": an age, which a span ("setelah 1 bulan") does not answer
+        if w in ("berapa", "berapakah") and prev in _UNITS:
             return Kind.DURATION
         counted = ws[i + 2] if w == "how" and nxt == "many" and i + 2 < len(ws) else nxt  # "how many days/children"
         if w in ("berapa", "berapakah", "how") and counted in _UNITS and counted != nxt:
@@ -187,7 +191,7 @@ def question_kind(text: str) -> Kind:
     if "kapan" in present or ws[:1] == ["when"]:  # "when" further on joins a clause: "what tax rate ... when I withdraw"
         return Kind.DURATION
     if present & {"umur", "usia", "age"} and present & {"berapa", "berapakah"} and not present & _PRICE_WORDS:
-        return Kind.DURATION  # "usia pensiun jp berapa": an age, not an amount of money
+        return Kind.AGE  # "usia pensiun jp berapa": an age, not an amount of money
     if present & _LAW_WORDS and present & {"dasar", "hukum", "aturan", "law", "legal", "regulation"} and "berapa" not in present:
         return Kind.LAW
     if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:
@@ -233,12 +237,12 @@ def holds(kind: Kind, sentence: str) -> bool:
     if kind is Kind.LIMIT:  # a cap is an amount ("batas upah Rp12.000.000") or a span ("batas klaim 5 tahun"), stated
         return bool(_LIMIT.search(_CITATION.sub("", sentence)))
     pattern = _SIGNALS.get(kind)
-    if kind in (Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.NUMBER, Kind.COUNT):
+    if kind in (Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.AGE, Kind.NUMBER, Kind.COUNT):
         sentence = _CITATION.sub("", sentence)
     return bool(pattern and pattern.search(sentence))
 
 
-FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
+FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.AGE, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
 
 
 def states(kind: Kind, text: str, terms: Collection[str] = ()) -> bool:

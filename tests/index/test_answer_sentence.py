@@ -29,8 +29,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("uang jkp dpt brp bulan sih", Kind.DURATION),
         ("berapa lama uang jkp cair", Kind.DURATION),
         ("jht bs dicairin kapan", Kind.DURATION),
-        ("jaminan pensiun bs diambl umur brp", Kind.DURATION),
-        ("usia pensiun jp brp", Kind.DURATION),  # an age, though "berapa" does not follow "usia"
+        ("jaminan pensiun bs diambl umur brp", Kind.AGE),
+        ("usia pensiun jp brp", Kind.AGE),  # an age, though "berapa" does not follow "usia"
         ("iuran jkn usia 60 berapa", Kind.AMOUNT),
         ("gmn cara klaim jkp", Kind.STEPS),
         ("syarat dapat jkp apa aja", Kind.REQUIREMENT),
@@ -191,6 +191,15 @@ def test_a_stated_span_answers_how_long_before_a_word_of_time():
     assert best("kena phk, bpjs kesehatan tetap aktif berapa lama tanpa bayar iuran", text).startswith("Pekerja yang terkena PHK")
     text = "Santunan kematian diberikan kepada ahli waris sebesar ketentuan. Santunan kematian adalah Rp42.000.000."
     assert best("santunan kematian berapa", text) == "Santunan kematian adalah Rp42.000.000."
+
+
+def test_an_age_for_how_old():
+    """"umur brp" asks for an age: "setelah masa tunggu 1 bulan" is a span, not the age asked."""
+    text = (
+        "Pekerja yang resign dapat mencairkan saldo Jaminan Hari Tua setelah masa tunggu 1 bulan. "
+        "Saldo Jaminan Hari Tua dapat dicairkan penuh saat peserta mencapai usia 56 tahun."
+    )
+    assert best("umur brp bisa cairin saldo jaminan hari tua", text).startswith("Saldo Jaminan Hari Tua dapat dicairkan penuh")
 
 
 def test_steps_for_how():
