@@ -143,6 +143,7 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 # A worked example ("Contoh: dengan upah Rp5.000.000, iuran JHT ...") shows the rule for one case; the
 # rule itself answers, unless the question asks for an example or a calculation.
 _WORKED_EXAMPLE = re.compile(r"^\W*(contoh|misalnya)\b", re.I)
+_WORKED_SUM = re.compile(r"×| = ")  # "0,89% × Rp5.000.000 = Rp44.500"
 EXAMPLE_WORDS = frozenset("contoh contohnya hitung hitungan menghitung simulasi example calculate".split())  # asking for one
 _EXAMPLE_TERMS = frozenset(tokenize(" ".join(EXAMPLE_WORDS)))
 
@@ -425,7 +426,21 @@ def best_sentence(
     score, span = max(scored, key=lambda item: item[0])  # max keeps the first of equals
     if kind in (Kind.STEPS, Kind.LIST) and _LIST_LINE.match(text, span[0]):
         span = _whole_list(text, span)  # steps are answered by all of them, in order
-    return score, span
+    return score, _with_premise(text, span, [s for _, s in scored])
+
+
+def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]) -> tuple[int, int]:
+    """`span`, begun at the sentence before it when `span` works out a sum ("Iuran JKK = 0,89% ×
+    Rp5.000.000 = Rp44.500") and that sentence opens the worked example, in the same paragraph
+    ("Contoh: perusahaan termasuk kelompok risiko III ..."): else a worker reads one case's figure
+    as the rule."""
+    at = next((i for i, (a, _) in enumerate(units) if a == span[0]), 0)
+    if not at or not _WORKED_SUM.search(text[span[0] : span[1]]):
+        return span
+    a, b = units[at - 1]
+    if _WORKED_EXAMPLE.match(text[a:b]) and "\n" not in text[b : span[0]]:
+        return a, span[1]
+    return span
 
 
 def _list_run(text: str, span: tuple[int, int]) -> tuple[list[tuple[int, int]], int, int]:

@@ -110,6 +110,21 @@ def test_a_worked_example_answers_only_when_asked(question, opening):
     assert best(question, text).startswith(opening)
 
 
+def test_a_worked_sum_comes_with_the_premise_of_its_example():
+    """The figure of one case is quoted with the sentence saying it is an example, never alone."""
+    text = (
+        "Iuran JKK karyawan 0,24% sampai 1,74% dari upah, menurut kelompok risiko.\n"
+        "Contoh: perusahaan termasuk kelompok risiko III (0,89%) dan upah pekerja Rp5.000.000. "
+        "Iuran JKK = 0,89% × Rp5.000.000 = Rp44.500 per bulan. Seluruhnya dibayar perusahaan."
+    )
+    span = answer_span(text, query_terms("iuran jkk 44.500 sebulan"), Kind.AMOUNT)
+    assert text[span[0] : span[1]] == (
+        "Contoh: perusahaan termasuk kelompok risiko III (0,89%) dan upah pekerja Rp5.000.000. "
+        "Iuran JKK = 0,89% × Rp5.000.000 = Rp44.500 per bulan."
+    )
+    assert best("iuran jkk karyawan berapa persen", text).startswith("Iuran JKK karyawan 0,24%")  # the rule, when it is there
+
+
 def test_how_to_is_answered_by_the_list_of_steps():
     text = (
         "Pindah FKTP bisa dilakukan tanpa datang ke kantor.\n"
