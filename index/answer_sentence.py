@@ -243,6 +243,13 @@ def holds(kind: Kind, sentence: str) -> bool:
     return bool(pattern and pattern.search(sentence))
 
 
+def _states_figure(kind: Kind, sentence: str) -> bool:
+    """Whether a sentence holding a duration or an amount states its figure ("paling lama 6 bulan"),
+    not only a word of one ("selama proses itu"); true for the other kinds (`_FIGURED`)."""
+    pattern = _FIGURED.get(kind)
+    return pattern is None or bool(pattern.search(_CITATION.sub("", sentence)))
+
+
 FIGURE_KINDS = frozenset({Kind.AMOUNT, Kind.SHARE, Kind.DURATION, Kind.AGE, Kind.COUNT, Kind.NUMBER, Kind.LIMIT})  # asked as a number
 
 
@@ -317,7 +324,7 @@ def scored_sentences(
         score = lexical[i]
         held = holds(kind, sentence)
         if held:
-            score += KIND_WEIGHT if kind not in _FIGURED or _FIGURED[kind].search(_CITATION.sub("", sentence)) else WORD_ONLY_SHARE * KIND_WEIGHT
+            score += KIND_WEIGHT if _states_figure(kind, sentence) else WORD_ONLY_SHARE * KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not held_before:
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
         if kind is Kind.COUNT and held and _counted_terms(sentence) & weights.keys():

@@ -465,13 +465,13 @@ class Retriever:
         if params.news_penalty <= 0:
             return fused
         passages = self._stored.passages
+        news = np.fromiter((passages[i].program.upper() in NEWS_PROGRAMS for i in found.ids), bool, len(found.ids))
+        if not news.any():
+            return fused  # most questions: the term counts of the whole corpus are not needed
         news_only = {t for t in found.known if self.programs_using(t) <= NEWS_PROGRAMS}
-
-        def held_back(i: int) -> bool:
-            passage = passages[i]
-            return passage.program.upper() in NEWS_PROGRAMS and not (news_only and news_only & set(tokenize(lexical_text(passage))))
-
-        return _shifted(fused, np.fromiter(map(held_back, found.ids), bool, len(found.ids)), -params.news_penalty)
+        if news_only:
+            news &= np.fromiter((not news_only & set(tokenize(lexical_text(passages[i]))) for i in found.ids), bool, len(found.ids))
+        return _shifted(fused, news, -params.news_penalty)
 
     def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
         """Passages of the documents the conversation is about gain `params.topic_bonus`."""

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, lexical_text, split_document, word_count
 from index.normalize import tokenize
+from index.passages import MAX_WORDS, MIN_WORDS, QUOTABLE_WORDS, embedding_text, lexical_text, split_document, word_count
 from index.sentences import split_sentences
 from index.types import Document
 
