@@ -10,8 +10,9 @@ count, "apa itu" -> a definition, of what the sentence names before its "adalah"
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
-shares the terms of the sentence before it. A sentence that names only programs the question did
-not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
+shares the terms of the sentence before it; an amount asked per month or year ("brp sebulan")
+prefers a figure per that unit ("Rp13.500 per bulan") to a sum for a span. A sentence that names
+only programs the question did not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
 old rule, only points to another document ("Rinciannya ada di dokumen ...") or says what its own
 covers ("Dokumen ini menjelaskan ..."), loses, and so does a worked example ("Contoh: ...") unless an
 example or a calculation is asked; a "cara" question prefers a list of steps. The passage of an old
@@ -118,6 +119,14 @@ _LIMIT = re.compile(rf"{_AMOUNT_FIGURE}|{_SPAN_FIGURE}|{_SPELLED_SPAN}", re.I)
 # The figure of an amount or a span: a sentence holding only a word of one ("selama proses itu",
 # "sebesar upah") holds the kind less than one that states it ("paling lama 6 bulan").
 _FIGURED = {Kind.DURATION: re.compile(rf"{_SPAN_FIGURE}|{_SPELLED_SPAN}|\d{{1,2}} ({_MONTHS})", re.I), Kind.AMOUNT: re.compile(_AMOUNT_FIGURE, re.I)}
+# An amount asked per unit of time ("brp sebulan", "per bulan", "a month"), and a sentence stating one
+# per that unit ("Rp13.500 per bulan", "Rp42.000 sebulan"), not a sum for a whole span ("Rp332.500 untuk 24 bulan").
+_RATE_UNITS = {"day": "hari", "week": "minggu", "month": "bulan", "year": "tahun", "daily": "hari", "weekly": "minggu", "monthly": "bulan", "yearly": "tahun", "annually": "tahun"}
+_RATE_ASKED = re.compile(
+    r"\b(?:per|tiap|setiap) ?(hari|minggu|bulan|tahun)\b|\bse(hari|minggu|bulan|tahun)\b"
+    r"|\b(?:per|a|an|each|every) (day|week|month|year)\b|\b(daily|weekly|monthly|yearly|annually)\b",
+    re.I,
+)
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
@@ -163,6 +172,7 @@ SUBJECT_BONUS = 0.3
 COUNTED_BONUS = 0.15  # a count of what the question counts (0.15 and 0.3 gave the same figures)
 SUBJECT_WORDS = 8  # the words before "adalah" that name what is defined ("Formularium Nasional (Fornas)")
 OTHER_PROGRAM_PENALTY = 0.3  # a sentence naming only programs the question did not ask about (0.6 gave the same figures)
+RATE_BONUS = 0.3  # an amount per the unit of time asked ("brp sebulan": "Rp13.500 per bulan")
 CARRY = 0.5  # the share of the previous sentence's terms a back-referring sentence inherits
 # What the words asking for a kind of fact weigh in a sentence's match, against the question's other
 # words: the fact answers them whether or not the sentence repeats them. A number to dial answers
@@ -222,6 +232,20 @@ def question_kind(text: str) -> Kind:
     if present & _NUMBER_WORDS:
         return Kind.NUMBER  # "nomor pengaduan bpjs kesehatan": the number itself, not a sentence about numbers
     return Kind.ANY
+
+
+def asked_rate(text: str) -> str:
+    """The unit of time an amount is asked per ("iuran brp sebulan" -> "bulan"), or ""."""
+    found = _RATE_ASKED.search(standardise(text))
+    if not found:
+        return ""
+    unit = next(g for g in found.groups() if g).lower()
+    return _RATE_UNITS.get(unit, unit)
+
+
+def _states_rate(unit: str, sentence: str) -> bool:
+    """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% setiap bulan", "Rp42.000 sebulan")."""
+    return bool(re.search(rf"\b(?:per|tiap|setiap) ?{unit}\b|/ ?{unit}\b|\d\S* (?:\w+ )?se{unit}\b", sentence, re.I))
 
 
 def _asks_channel(ws: list[str]) -> bool:
@@ -297,12 +321,14 @@ def scored_sentences(
     idf: Callable[[str], float] = lambda _: 1.0,
     direct: Collection[str] | None = None,
     programs: tuple[Collection[str], Collection[str]] = ((), ()),
+    rate: str = "",
 ) -> list[tuple[float, tuple[int, int]]]:
     """Each sentence span of `text` with its score as the answer to a question (higher is better).
 
     `direct`: the terms the question itself used; the others (acronym expansions) count less.
     `programs`: the programs the question names and the others, as lowercase codes ("jkm"); a
     sentence that names only others ("Santunan kematian JKK ..." for a JKM question) loses.
+    `rate`: the unit of time an amount is asked per (`asked_rate`); a figure per that unit gains.
     """
     spans = answer_units(text)
     if not spans:
@@ -327,6 +353,8 @@ def scored_sentences(
             score += KIND_WEIGHT if _states_figure(kind, sentence) else WORD_ONLY_SHARE * KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not held_before:
                 score += CARRY * lexical[i - 1]  # "Nilainya Rp174.000.000": the asked fact of what came before, when it did not state it
+        if rate and held and kind in FIGURE_KINDS and _states_rate(rate, sentence):
+            score += RATE_BONUS
         if kind is Kind.COUNT and held and _counted_terms(sentence) & weights.keys():
             score += COUNTED_BONUS  # "brp anak": "paling banyak 2 orang anak", not "usia 23 tahun"
         if kind is Kind.DEFINITION and _subject_terms(sentence) & weights.keys():
@@ -405,12 +433,13 @@ def answer_span(
     *,
     superseded: bool = False,
     programs: tuple[Collection[str], Collection[str]] = ((), ()),
+    rate: str = "",
 ) -> tuple[int, int] | None:
     """(start, end) of the sentence of `text` that best answers; None for a superseded passage.
 
     The first best sentence wins ties: the author's opening sentence usually states the rule.
     """
-    best = best_sentence(text, terms, kind, idf, direct, superseded=superseded, programs=programs)
+    best = best_sentence(text, terms, kind, idf, direct, superseded=superseded, programs=programs, rate=rate)
     return best[1] if best else None
 
 
@@ -423,11 +452,12 @@ def best_sentence(
     *,
     superseded: bool = False,
     programs: tuple[Collection[str], Collection[str]] = ((), ()),
+    rate: str = "",
 ) -> tuple[float, tuple[int, int]] | None:
     """The score and span of the answer sentence (see answer_span)."""
     if superseded:
         return None
-    scored = scored_sentences(text, terms, kind, idf, direct, programs)
+    scored = scored_sentences(text, terms, kind, idf, direct, programs, rate)
     if not scored:
         return None
     score, span = max(scored, key=lambda item: item[0])  # max keeps the first of equals

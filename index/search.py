@@ -17,7 +17,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, best_sentence, question_kind, states
+from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, asked_rate, best_sentence, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -78,6 +78,11 @@ class Candidates:
         own = _CONTEXT.sub("", self.question)
         kind = question_kind(own) if own != self.question else Kind.ANY
         return kind if kind is not Kind.ANY else question_kind(f"{self.question} {self.text}")
+
+    @cached_property
+    def rate(self) -> str:
+        """The unit of time an amount is asked per ("brp sebulan" -> "bulan"), or "" (`asked_rate`)."""
+        return asked_rate(self.question)
 
 
 @cache
@@ -370,7 +375,7 @@ class Retriever:
             idf = self._stored.lexical.idf
             asked = found.named  # in a passage of the asked program, a sentence naming another is still about it
             programs = ((), ()) if passage.program.lower() in asked else (asked, self._specific_programs - asked)
-            found.answers[row] = best_sentence(passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs)
+            found.answers[row] = best_sentence(passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate)
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:

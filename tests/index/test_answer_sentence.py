@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_span, defines, holds, list_intro, question_kind
+from index.answer_sentence import Kind, answer_span, asked_rate, defines, holds, list_intro, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -18,6 +18,7 @@ PASSAGE = (
 
 
 def best(question: str, text: str = PASSAGE, **kwargs) -> str:
+    kwargs.setdefault("rate", asked_rate(question))  # as the search passes it (Candidates.rate)
     span = answer_span(text, query_terms(question), question_kind(question), direct=set(tokenize(standardise(question))), **kwargs)
     return text[span[0] : span[1]] if span else ""
 
@@ -259,6 +260,29 @@ def test_a_figure_that_points_back_answers_for_its_subject():
 def test_a_percent_sign_answers_persen():
     text = "Dari upah Rp4.000.000, potongan gaji untuk JHT Rp80.000 sebulan. Potongan gaji untuk JHT 2% dari upah."
     assert best("potongan gaji jht berapa persen", text) == "Potongan gaji untuk JHT 2% dari upah."
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("iuran bpu brp sebulan", "bulan"),
+        ("denda telat bayar brp persen per bulan", "bulan"),
+        ("beasiswa sd dapet brp setahun", "tahun"),
+        ("how much is the JKN premium per month", "bulan"),
+        ("iuran bpu brp", ""),
+    ],
+)
+def test_the_unit_an_amount_is_asked_per(question, unit):
+    assert asked_rate(question) == unit
+
+
+def test_an_amount_per_the_unit_asked_not_a_sum_for_a_whole_span():
+    text = (
+        "Peserta yang berangkat untuk 24 bulan membayar iuran sekaligus Rp332.500 sebelum berangkat. "
+        "Bila kontraknya lebih lama, kelebihannya dikenai Rp13.500 per bulan."
+    )
+    assert best("kontrak lebih dari 24 bulan, iuran tambahannya brp sebulan", text) == "Bila kontraknya lebih lama, kelebihannya dikenai Rp13.500 per bulan."
+    assert best("kontrak 24 bulan, iurannya brp", text).startswith("Peserta yang berangkat")
 
 
 def test_a_short_list_item_with_the_figure_and_a_class_in_roman_numerals():
