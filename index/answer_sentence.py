@@ -4,9 +4,10 @@ Two general signals, no wording of any test: the question's terms (a term counts
 sentences of the passage share it, and by its idf), and the kind of fact the question asks for,
 read from its question words ("berapa" -> an amount, "berapa persen" -> a percentage, "berapa
 lama"/"kapan"/"tanggal berapa" -> a duration or date, "batas"/"maksimal" -> either,
-"cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements, "apakah"/"bisa" -> a condition,
-"bedanya" -> a comparison, "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a
-count, "apa itu" -> a definition, of what the sentence names before its "adalah") and
+"cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements,
+"apakah"/"bisa" -> a condition, "bedanya" -> a comparison, "buat apa" -> a use ("untuk",
+"dipakai"), "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a count, "apa
+itu" -> a definition, of what the sentence names before its "adalah") and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
@@ -44,6 +45,7 @@ class Kind(Enum):
     LIST = "list"
     LAW = "law"
     REASON = "reason"
+    PURPOSE = "purpose"
     COMPARISON = "comparison"
     LIMIT = "limit"
     NUMBER = "number"
@@ -73,6 +75,7 @@ _COUNTED = frozenset(
 _CHANNEL_WORDS = frozenset("lewat melalui via".split())
 _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking for a number, as terms
 _REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))  # the words asking for conditions, as terms
+_PURPOSE_TERMS = frozenset(tokenize("buat untuk guna used for"))  # the words asking for a use ("buat apa"), as terms
 
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
@@ -104,6 +107,7 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.LIST: re.compile(r"^(•|\d{1,2}[.)])\s|:\s*\n|,[^.]*,[^.]*\b(dan|atau|serta)\b|\b(meliputi|antara lain|terdiri)\b", re.I | re.M),
     Kind.LAW: re.compile(rf"\b{_REGULATION}\b[^.]{{0,30}}\b(No\.|Nomor)", re.I),
     Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
+    Kind.PURPOSE: re.compile(r"\b(untuk|guna|keperluan|agar|supaya|tujuan|bertujuan|dipakai|digunakan|dimanfaatkan)\b", re.I),
     Kind.COMPARISON: re.compile(r"\b(sedangkan|berbeda|beda|perbedaan|dibandingkan|daripada|melainkan)\b", re.I),
     # A count: a small number of something ("4 tempat tidur", "paling banyak 5 orang"), not money, a date or an article of law.
     Kind.COUNT: re.compile(
@@ -177,8 +181,9 @@ CARRY = 0.5  # the share of the previous sentence's terms a back-referring sente
 # What the words asking for a kind of fact weigh in a sentence's match, against the question's other
 # words: the fact answers them whether or not the sentence repeats them. A number to dial answers
 # "telepon bpjs tk", "Siapkan NIK saat menelepon" does not (nothing); the conditions answer "jkm
-# syaratnya apa" though they rarely say "syarat" (an expansion's weight).
-_ASKING = {Kind.NUMBER: (_NUMBER_TERMS, 0.0), Kind.REQUIREMENT: (_REQUIREMENT_TERMS, EXPANSION_WEIGHT)}
+# syaratnya apa" though they rarely say "syarat" (an expansion's weight); "buat apa" is not answered
+# by a sentence that says "membuat".
+_ASKING = {Kind.NUMBER: (_NUMBER_TERMS, 0.0), Kind.REQUIREMENT: (_REQUIREMENT_TERMS, EXPANSION_WEIGHT), Kind.PURPOSE: (_PURPOSE_TERMS, 0.0)}
 
 
 def question_kind(text: str) -> Kind:
@@ -213,6 +218,8 @@ def question_kind(text: str) -> Kind:
         return Kind.SHARE  # "iuran jp totalnya brp persen": a percentage, not the rupiah of an example
     if present & _AMOUNT_WORDS:
         return Kind.AMOUNT
+    if _asks_purpose(ws):
+        return Kind.PURPOSE  # "jht 30 persen buat apa": what it may be used for, not whether it may
     if present & _STEP_WORDS or present & {"where", "dimana", "kemana"} or _asks_channel(ws):
         return Kind.STEPS  # a how, or a where: "klaim jkp lewat web apa", "daftar di mana"
     if present & _COMPARISON_WORDS:
@@ -246,6 +253,13 @@ def asked_rate(text: str) -> str:
 def _states_rate(unit: str, sentence: str) -> bool:
     """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% setiap bulan", "Rp42.000 sebulan")."""
     return bool(re.search(rf"\b(?:per|tiap|setiap) ?{unit}\b|/ ?{unit}\b|\d\S* (?:\w+ )?se{unit}\b", sentence, re.I))
+
+
+def _asks_purpose(ws: list[str]) -> bool:
+    """A use asked for: "buat apa", "untuk apa (saja)", "what ... for", "used for"."""
+    return any(w in ("buat", "untuk", "guna") and nxt == "apa" for w, nxt in zip(ws, ws[1:])) or (
+        ws[-1:] == ["for"] and "what" in ws
+    ) or any(w in ("used", "use") and nxt == "for" for w, nxt in zip(ws, ws[1:]))
 
 
 def _asks_channel(ws: list[str]) -> bool:

@@ -37,6 +37,9 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("syarat dapat jkp apa aja", Kind.REQUIREMENT),
         ("bisa gak jkp diklaim dua kali", Kind.CONDITION),
         ("jkm sama jkk bedanya apa", Kind.COMPARISON),
+        ("jht diambil 30 persen buat apa", Kind.PURPOSE),
+        ("saldo jht boleh dipakai untuk apa saja", Kind.PURPOSE),
+        ("what can the JHT money be used for", Kind.PURPOSE),
         ("whats the difference between JHT and JP", Kind.COMPARISON),
         ("nomor pengaduan bpjs tk brp", Kind.NUMBER),
         ("1 kamar isinya brp org", Kind.COUNT),
@@ -62,7 +65,7 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("what do i get when i am laid off", Kind.ANY),
         ("klaim jkm surat apa yg wajib dibawa", Kind.REQUIREMENT),  # documents, not a yes or no
         ("Does BPJS Kesehatan pay for braces?", Kind.CONDITION),
-        ("pencairan jht 10 persen buat apa aja", Kind.LIST),  # the question gives the figure, it asks for the uses
+        ("pencairan jht 10 persen buat apa aja", Kind.PURPOSE),  # the question gives the figure, it asks for the uses
         ("nomor pengaduan bpjs kesehatan", Kind.NUMBER),  # no "berapa": still the number
         ("apa itu nomor kpj", Kind.DEFINITION),
     ],
@@ -260,6 +263,14 @@ def test_a_figure_that_points_back_answers_for_its_subject():
 def test_a_percent_sign_answers_persen():
     text = "Dari upah Rp4.000.000, potongan gaji untuk JHT Rp80.000 sebulan. Potongan gaji untuk JHT 2% dari upah."
     assert best("potongan gaji jht berapa persen", text) == "Potongan gaji untuk JHT 2% dari upah."
+
+
+def test_a_use_asked_is_answered_by_what_it_is_for_not_by_a_rule_about_it():
+    text = (
+        "Peserta yang masih bekerja boleh mengambil 10% saldo untuk persiapan pensiun, atau 30% untuk kepemilikan rumah. "
+        "Mengambil saldo sebagian dapat membuat sisa saldo yang diambil kemudian dikenai tarif pajak progresif."
+    )
+    assert best("saldo bisa diambil sebagian buat apa", text).startswith("Peserta yang masih bekerja")
 
 
 @pytest.mark.parametrize(
