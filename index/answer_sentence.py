@@ -157,6 +157,8 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 # rule itself answers, unless the question asks for an example or a calculation.
 _WORKED_EXAMPLE = re.compile(r"^\W*(contoh|misalnya)\b", re.I)
 _WORKED_SUM = re.compile(r"×| = ")  # "0,89% × Rp5.000.000 = Rp44.500"
+_BARE_INTRO = re.compile(r"^\W*(\w+\s+){0,3}\w+:\s*\n", re.I)  # "Caranya:", "Yang perlu disiapkan:" on a list
+
 EXAMPLE_WORDS = frozenset("contoh contohnya hitung hitungan menghitung simulasi example calculate".split())  # asking for one
 _EXAMPLE_TERMS = frozenset(tokenize(" ".join(EXAMPLE_WORDS)))
 
@@ -481,15 +483,23 @@ def best_sentence(
 
 
 def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]) -> tuple[int, int]:
-    """`span`, begun at the sentence before it when `span` works out a sum ("Iuran JKK = 0,89% ×
-    Rp5.000.000 = Rp44.500") and that sentence opens the worked example, in the same paragraph
-    ("Contoh: perusahaan termasuk kelompok risiko III ..."): else a worker reads one case's figure
-    as the rule."""
+    """`span`, begun at the sentence before it in the same paragraph when `span` cannot be read
+    without it (the bold answer is read first, and alone):
+    - `span` works out a sum ("Iuran JKK = 0,89% × Rp5.000.000 = Rp44.500") and that sentence opens
+      the worked example ("Contoh: perusahaan termasuk kelompok risiko III ..."): else a worker
+      reads one case's figure as the rule;
+    - `span` opens with a bare introduction to a list ("Caranya:", "Yang perlu disiapkan:"), which
+      that sentence gives its subject ("Saat mendaftar sebagai peserta mandiri JKN, ...")."""
     at = next((i for i, (a, _) in enumerate(units) if a == span[0]), 0)
-    if not at or not _WORKED_SUM.search(text[span[0] : span[1]]):
+    if not at:
         return span
     a, b = units[at - 1]
-    if _WORKED_EXAMPLE.match(text[a:b]) and "\n" not in text[b : span[0]]:
+    if "\n" in text[b : span[0]]:
+        return span
+    own = text[span[0] : span[1]]
+    if _WORKED_SUM.search(own) and _WORKED_EXAMPLE.match(text[a:b]):
+        return a, span[1]
+    if _BARE_INTRO.match(own):
         return a, span[1]
     return span
 

@@ -287,6 +287,21 @@ def test_the_unit_an_amount_is_asked_per(question, unit):
     assert asked_rate(question) == unit
 
 
+def test_a_bare_list_introduction_comes_with_the_sentence_giving_its_subject():
+    """"Yang perlu disiapkan:" alone does not say for what; the sentence before it, in its paragraph, does."""
+    text = (
+        "Peserta mandiri mendaftar lewat aplikasi atau kantor cabang. Saat mendaftar mandiri, peserta memilih kelas. Yang perlu disiapkan:\n"
+        "• KTP dan Kartu Keluarga;\n"
+        "• nomor ponsel aktif.\n"
+        "Langkah berikutnya:\n"
+        "• bayar iuran pertama."
+    )
+    assert best("daftar mandiri syaratnya apa aja", text) == (
+        "Saat mendaftar mandiri, peserta memilih kelas. Yang perlu disiapkan:\n• KTP dan Kartu Keluarga;\n• nomor ponsel aktif."
+    )
+    assert best("habis daftar langkah berikutnya apa", text).startswith("Langkah berikutnya:")  # on a line of its own: as it is
+
+
 def test_an_amount_per_the_unit_asked_not_a_sum_for_a_whole_span():
     text = (
         "Peserta yang berangkat untuk 24 bulan membayar iuran sekaligus Rp332.500 sebelum berangkat. "
