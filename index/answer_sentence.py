@@ -489,7 +489,8 @@ def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]
       the worked example ("Contoh: perusahaan termasuk kelompok risiko III ..."): else a worker
       reads one case's figure as the rule;
     - `span` opens with a bare introduction to a list ("Caranya:", "Yang perlu disiapkan:"), which
-      that sentence gives its subject ("Saat mendaftar sebagai peserta mandiri JKN, ...")."""
+      that sentence gives its subject ("Saat mendaftar sebagai peserta mandiri JKN, ...");
+    - `span` points back ("Nilainya Rp174.000.000", "Artinya, ..."), to what that sentence names."""
     at = next((i for i, (a, _) in enumerate(units) if a == span[0]), 0)
     if not at:
         return span
@@ -499,7 +500,7 @@ def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]
     own = text[span[0] : span[1]]
     if _WORKED_SUM.search(own) and _WORKED_EXAMPLE.match(text[a:b]):
         return a, span[1]
-    if _BARE_INTRO.match(own):
+    if _BARE_INTRO.match(own) or _BACK_REFERENCE.match(own):
         return a, span[1]
     return span
 
