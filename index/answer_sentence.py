@@ -155,7 +155,7 @@ _POINTER = re.compile(
 _BRACKETS = re.compile(r"\([^()]*\)")
 # A worked example ("Contoh: dengan upah Rp5.000.000, iuran JHT ...") shows the rule for one case; the
 # rule itself answers, unless the question asks for an example or a calculation.
-_WORKED_EXAMPLE = re.compile(r"^\W*(contoh|misalnya)\b", re.I)
+_WORKED_EXAMPLE = re.compile(r"^\W*(contoh(nya)?|misalnya|sebagai contoh)\b", re.I)
 _WORKED_SUM = re.compile(r"×| = ")  # "0,89% × Rp5.000.000 = Rp44.500"
 _BARE_INTRO = re.compile(r"^\W*(\w+\s+){0,3}\w+:\s*\n", re.I)  # "Caranya:", "Yang perlu disiapkan:" on a list
 

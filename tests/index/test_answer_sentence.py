@@ -99,6 +99,14 @@ def test_a_sentence_that_points_elsewhere_is_not_the_answer():
     assert best("santunan kematian jaminan kematian berapa", text) == "Ahli waris menerima Rp42.000.000 (lihat dokumen ahli waris)."
 
 
+def test_an_example_introduced_by_contohnya_loses_like_contoh():
+    text = (
+        "Contohnya, pekerja yang kena PHK karena perusahaan tutup menerima uang tunai JKP dan mencairkan JHT. "
+        "Pekerja yang kena PHK menerima uang tunai JKP bila memenuhi syarat masa iuran."
+    )
+    assert best("kena phk menerima uang tunai jkp dan jht?", text).startswith("Pekerja yang kena PHK")
+
+
 @pytest.mark.parametrize(
     ("question", "opening"),
     [
