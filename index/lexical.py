@@ -42,6 +42,17 @@ class LexicalIndex:
             return np.zeros(self._n, dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)
 
+    def document_terms(self) -> list[frozenset[str]]:
+        """Each passage's terms, read off the index (the passages are not tokenized again)."""
+        indptr = np.asarray(self.bm25.scores["indptr"])
+        docs = np.asarray(self.bm25.scores["indices"])
+        terms: list[set[str]] = [set() for _ in range(self._n)]
+        for term, tid in self.bm25.vocab_dict.items():
+            if tid < len(indptr) - 1:
+                for doc in docs[indptr[tid] : indptr[tid + 1]]:
+                    terms[doc].add(term)
+        return [frozenset(t) for t in terms]
+
     def knows(self, term: str) -> bool:
         """Whether any passage contains the (stemmed) term."""
         tid = self.bm25.vocab_dict.get(term)

@@ -475,7 +475,7 @@ class Retriever:
             return fused  # most questions: the term counts of the whole corpus are not needed
         news_only = {t for t in found.known if self.programs_using(t) <= NEWS_PROGRAMS}
         if news_only:
-            news &= np.fromiter((not news_only & set(tokenize(lexical_text(passages[i]))) for i in found.ids), bool, len(found.ids))
+            news &= np.fromiter((not news_only & self._passage_terms[i] for i in found.ids), bool, len(found.ids))
         return _shifted(fused, news, -params.news_penalty)
 
     def _topic_first(self, fused: np.ndarray, ids: np.ndarray, topic: Collection[str], params: FusionParams) -> np.ndarray:
@@ -519,10 +519,15 @@ class Retriever:
         return np.concatenate([order[current : current + 1], np.delete(order, current)])
 
     @cached_property
+    def _passage_terms(self) -> list[frozenset[str]]:
+        """Each stored passage's terms as BM25 sees them (`lexical_text`), read off the index once."""
+        return self._stored.lexical.document_terms()
+
+    @cached_property
     def _term_programs(self) -> dict[str, Counter[str]]:
         programs: dict[str, Counter[str]] = {}
-        for passage in self._stored.passages:
-            for term in set(tokenize(lexical_text(passage))):
+        for passage, terms in zip(self._stored.passages, self._passage_terms):
+            for term in terms:
                 programs.setdefault(term, Counter())[passage.program.upper()] += 1
         return programs
 
@@ -551,7 +556,8 @@ class Retriever:
         terms = [t for t in terms if t not in _kept_terms()]
         if not terms:
             return 0.0
-        present = set(tokenize(lexical_text(passage)))
+        row = self._by_id.get(passage.id)
+        present = self._passage_terms[row] if row is not None else frozenset(tokenize(lexical_text(passage)))
         weights = {t: self._stored.lexical.idf(t) for t in terms}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0

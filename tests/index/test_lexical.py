@@ -84,3 +84,10 @@ def test_save_and_load_give_the_same_scores(lexical, tmp_path):
         terms = tokenize(question)
         assert np.array_equal(loaded.scores(terms), lexical.scores(terms))
         assert all(loaded.idf(t) == lexical.idf(t) for t in terms)
+
+
+def test_document_terms_are_each_passage_terms_read_off_the_index(lexical, tmp_path):
+    expected = [frozenset(tokenize(t)) for t in TEXTS]
+    assert lexical.document_terms() == expected
+    lexical.save(tmp_path / "bm25")
+    assert LexicalIndex.load(tmp_path / "bm25").document_terms() == expected
