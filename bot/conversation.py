@@ -264,7 +264,7 @@ def ambiguous_programs(
     programs = [c for c in ordered if c not in SEGMENT_PROGRAMS]  # "beasiswa anak brp": JKM or JKK, not the groups that also get it
     ordered = programs if len(programs) > 1 else ordered
     health = [c for c in ordered if c in HEALTH_PROGRAMS]
-    if health and len(health) < len(ordered) and _general_answer(result, BODY_LABELS["TK"]):
+    if health and len(health) < len(ordered) and _general_answer(result, "ketenagakerjaan"):
         # "kartu bpjs hilang gmn": the KIS card, or the one KPJ card of every BPJS Ketenagakerjaan program
         bodies = {health[0]: f"BPJS Kesehatan ({health[0]})", "TK": BODY_LABELS["TK"]}
         return tuple((c, bodies[c]) for c in dict.fromkeys(c if c in HEALTH_PROGRAMS else "TK" for c in ordered))
@@ -272,9 +272,9 @@ def ambiguous_programs(
 
 
 def _general_answer(result: SearchResult, body: str) -> bool:
-    """Whether one of the best hits answers for a BPJS body as a whole: a general passage (no program
-    of its own) whose title names the body ("Kartu peserta BPJS Ketenagakerjaan: ...")."""
-    return any(h.passage.program.upper() in NEUTRAL_PROGRAMS and body.lower() in h.passage.title.lower() for h in result.hits[:CLARIFY_HITS])
+    """Whether one of the best hits answers for a BPJS body as a whole ("ketenagakerjaan"): a general
+    passage (no program of its own) whose title names the body ("Kartu peserta BPJS Ketenagakerjaan: ...")."""
+    return any(h.passage.program.upper() in NEUTRAL_PROGRAMS and body in h.passage.bodies for h in result.hits[:CLARIFY_HITS])
 
 
 def for_program(message: str, code: str, retriever: Retriever) -> str:

@@ -27,14 +27,13 @@ from index.normalize import acronyms, kept_beside, query_forms, query_text, stan
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
-from index.types import HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, SEGMENT_PROGRAMS, Hit, Passage, SearchResult
+from index.types import BODY, HEALTH_PROGRAMS, NEUTRAL_PROGRAMS, NEWS_PROGRAMS, SEGMENT_PROGRAMS, Hit, Passage, SearchResult
 
 logger = logging.getLogger(__name__)
 
 _CONTEXT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # a bracketed context at the end, one level of brackets inside
 SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is about ("migran", "proyek"; not "kerja", "upah")
 _DEFINITION_TERMS = frozenset(tokenize(" ".join(DEFINITION_WORDS)))  # "maksud", "erti": what a definition question adds
-_BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them
 # A section on what is not covered ("Ambulans yang tidak dijamin JKN"), as its title's head or a heading says.
 _EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\b", re.I)
 # A question asking about what is not covered ("yg gak ditanggung apa aja"); a closing "ditanggung gak?" only asks yes or no.
@@ -408,7 +407,7 @@ class Retriever:
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """The programs and the BPJS bodies a question names (read once per question, not per passage)."""
-        return frozenset(w for w in words(text) if w in self._programs), frozenset(_BODY.findall(text.lower()))
+        return frozenset(w for w in words(text) if w in self._programs), frozenset(BODY.findall(text.lower()))
 
     def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage, rare: frozenset[str] = frozenset()) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it
@@ -438,13 +437,7 @@ class Retriever:
     def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:
         """The question names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is
         run by the other (a general passage: its title names only the other)."""
-        if len(bodies) != 1:
-            return False
-        program = passage.program.lower()
-        if program in self._programs and program.upper() not in NEUTRAL_PROGRAMS:  # BPJS Kesehatan runs JKN, and only JKN
-            return bodies != {"kesehatan" if program.upper() in HEALTH_PROGRAMS else "ketenagakerjaan"}
-        titled = set(_BODY.findall(passage.title.lower()))
-        return bool(titled) and not bodies & titled
+        return len(bodies) == 1 and bool(passage.bodies) and not bodies & passage.bodies
 
     def _mismatched_last(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
         """Passages that do not fit what is asked lose against close ones: another program than the one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 
 # Document.program codes with a meaning of their own (upper case), for the engine and the bot alike.
@@ -11,6 +12,7 @@ NEWS_PROGRAMS = frozenset({"BERITA"})  # news articles
 # A group of participants rather than a program: its documents speak of JKK, JKM, JHT... for that group.
 SEGMENT_PROGRAMS = frozenset({"BPU", "PMI", "JASA-KONSTRUKSI"})
 HEALTH_PROGRAMS = frozenset({"JKN", "KIS", "JKN-KIS", "KESEHATAN"})  # BPJS Kesehatan's; every other program is BPJS Ketenagakerjaan's
+BODY = re.compile(r"\bbpjs (kesehatan|ketenagakerjaan)\b")  # the two BPJS bodies, as questions and titles name them (lower case)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ class Passage:
         """Whether this states a rule no longer in force: superseded, or a temporary rule that ended.
         An old rule never leads an answer and gives no answer sentence."""
         return bool(self.superseded_by) or self.ended()
+
+    @property
+    def bodies(self) -> frozenset[str]:
+        """The BPJS bodies ("kesehatan", "ketenagakerjaan") a passage speaks for: its program's
+        (BPJS Kesehatan runs JKN, and only JKN), or, for a general passage or news, those its title
+        names ("Kartu peserta BPJS Ketenagakerjaan: ...")."""
+        if self.program.upper() not in NEUTRAL_PROGRAMS:
+            return frozenset({"kesehatan" if self.program.upper() in HEALTH_PROGRAMS else "ketenagakerjaan"})
+        return frozenset(BODY.findall(self.title.lower()))
 
     @property
     def context(self) -> str:

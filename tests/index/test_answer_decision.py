@@ -150,6 +150,13 @@ def test_naming_one_bpjs_body_mismatches_the_programs_of_the_other():
     assert {h.passage.id for h in hits if h.other_program} == {"pmi"}
 
 
+def test_the_bodies_a_passage_speaks_for():
+    assert KES.bodies == {"kesehatan"} and PMI.bodies == {"ketenagakerjaan"}  # by program
+    assert TK.bodies == {"ketenagakerjaan"}  # a general passage: by its title
+    assert Passage(id="u", title="Beda BPJS Kesehatan dan BPJS Ketenagakerjaan", text="...", program="UMUM").bodies == {"kesehatan", "ketenagakerjaan"}
+    assert Passage(id="n", title="Berita jaminan sosial", text="...", program="BERITA").bodies == frozenset()
+
+
 def test_a_passage_of_another_program_than_the_one_asked_loses_rank():
     retriever = _retriever([KES, TK, *OTHER])
     question = "telat bayar iuran bpjs kesehatan kena denda brp"
