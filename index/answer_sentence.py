@@ -427,16 +427,24 @@ def _subject_terms(sentence: str) -> frozenset[str]:
     return _defined_terms(sentence) or frozenset(tokenize(sentence)[:1])
 
 
+# The bounds rules write in full, as questions name them: "paling sedikit" says "minimal", "paling banyak" "maksimal".
+_BOUNDS = {
+    "minimal": re.compile(r"\b(paling sedikit|sekurang-kurangnya|setidaknya|minimum)\b", re.I),
+    "maksimal": re.compile(r"\b(paling (banyak|lama|lambat|tinggi)|selambat-lambatnya|sebanyak-banyaknya|maksimum)\b", re.I),
+}
+
+
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def _terms_of(sentence: str) -> frozenset[str]:
     """A sentence's terms, also as a question may write them: "Kelas III" says "3",
-    "bekerja sama" "kerjasama"."""
+    "bekerja sama" "kerjasama", "paling sedikit" "minimal"."""
     ws = words(sentence)
     stems = [stem(w) for w in ws]
     stop = stopwords()
     terms = {s for w, s in zip(ws, stems) if w not in stop}  # tokenize(sentence), sharing the stems
     terms.update(a + b for a, b in zip(stems, stems[1:]))
     terms.update(str(_ROMAN.index(n)) for n in _ROMAN_NUMERAL.findall(sentence))
+    terms.update(term for term, bound in _BOUNDS.items() if bound.search(sentence))
     return frozenset(terms)
 
 

@@ -295,6 +295,14 @@ def test_the_unit_an_amount_is_asked_per(question, unit):
     assert asked_rate(question) == unit
 
 
+def test_a_bound_written_in_full_answers_minimal_or_maksimal():
+    text = (
+        "Dana ini diinvestasikan dan hasilnya dibukukan setiap tahun; tahun lalu hasilnya 5,5%. "
+        "Peraturan mewajibkan hasil itu paling sedikit setara bunga deposito bank pemerintah."
+    )
+    assert best("hasilnya dijamin minimal setara apa", text).startswith("Peraturan mewajibkan")
+
+
 def test_a_bare_list_introduction_comes_with_the_sentence_giving_its_subject():
     """"Yang perlu disiapkan:" alone does not say for what; the sentence before it, in its paragraph, does."""
     text = (
