@@ -253,8 +253,9 @@ def asked_rate(text: str) -> str:
 
 
 def _states_rate(unit: str, sentence: str) -> bool:
-    """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% setiap bulan", "Rp42.000 sebulan")."""
-    return bool(re.search(rf"\b(?:per|tiap|setiap) ?{unit}\b|/ ?{unit}\b|\d\S* (?:\w+ )?se{unit}\b", sentence, re.I))
+    """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% untuk setiap bulan", "Rp42.000 sebulan"),
+    not only a figure beside a rate ("60% dari upah (batas upah Rp5.000.000) setiap bulan")."""
+    return bool(re.search(rf"(?:{_AMOUNT_FIGURE})(?: \w+){{0,2}}? (?:(?:per|tiap|setiap) {unit}|se{unit})\b|(?:{_AMOUNT_FIGURE}) ?/ ?{unit}\b", sentence, re.I))
 
 
 def _asks_purpose(ws: list[str]) -> bool:

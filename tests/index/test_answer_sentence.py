@@ -325,6 +325,8 @@ def test_an_amount_per_the_unit_asked_not_a_sum_for_a_whole_span():
     )
     assert best("kontrak lebih dari 24 bulan, iuran tambahannya brp sebulan", text) == "Bila kontraknya lebih lama, kelebihannya dikenai Rp13.500 per bulan."
     assert best("kontrak 24 bulan, iurannya brp", text).startswith("Peserta yang berangkat")
+    beside = "Uang tunai dihitung 60% dari upah (batas upah Rp5.000.000) setiap bulan. Uang tunai paling banyak Rp3.000.000 per bulan."
+    assert best("uang tunai brp sebulan", beside) == "Uang tunai paling banyak Rp3.000.000 per bulan."  # a figure per month, not beside one
 
 
 def test_a_short_list_item_with_the_figure_and_a_class_in_roman_numerals():
