@@ -6,8 +6,9 @@ read from its question words ("berapa" -> an amount, "berapa persen" -> a percen
 lama"/"kapan"/"tanggal berapa" -> a duration or date, "batas"/"maksimal" -> either,
 "cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements,
 "apakah"/"bisa" -> a condition, "bedanya" -> a comparison, "buat apa" -> a use ("untuk",
-"dipakai"), "nomor ... berapa" -> a number to call, "berapa orang/kali/anak" -> a count, "apa
-itu" -> a definition, of what the sentence names before its "adalah") and
+"dipakai"), "siapa yang bayar" -> a party ("dibayar oleh pemberi kerja"), "nomor ... berapa" ->
+a number to call, "berapa orang/kali/anak" -> a count, "apa itu" -> a definition, of what the
+sentence names before its "adalah") and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
@@ -42,6 +43,7 @@ class Kind(Enum):
     REQUIREMENT = "requirement"
     CONDITION = "condition"
     DEFINITION = "definition"
+    PARTY = "party"
     LIST = "list"
     LAW = "law"
     REASON = "reason"
@@ -77,6 +79,11 @@ _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking
 _REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))  # the words asking for conditions, as terms
 _PURPOSE_TERMS = frozenset(tokenize("buat untuk guna used for"))  # the words asking for a use ("buat apa"), as terms
 
+# Who pays, registers, receives or is entitled ("siapa yang bayar iuran jkk": "dibayar oleh pemberi kerja").
+_PARTIES = (
+    r"pemberi kerja|perusahaan|pengusaha|pemerintah(?: pusat| daerah)?|pemda|ahli waris|janda|duda|orang tua|wali"
+    r"|BPJS(?: Kesehatan| Ketenagakerjaan)?|Jasa Raharja|kontraktor|penyedia jasa|pengguna jasa|negara"
+)
 _NUMBER = r"\d[\d.,]*"
 _LIST_ITEM = r"^(•|\d{1,2}[.)])\s"
 _CONDITION = r"jika|apabila|bila|asalkan|selama|syarat|persyaratan|harus|wajib|minimal|paling sedikit|berhak|memenuhi|hanya"
@@ -104,6 +111,11 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.CONDITION: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|tidak|bukan|belum|dapat|bisa|boleh)\b", re.I),
     Kind.REQUIREMENT: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|{_DOCUMENT})\b", re.I),  # not a mere "bisa"
     Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
+    Kind.PARTY: re.compile(
+        rf"\b(oleh|kepada)\s+(para\s+)?({_PARTIES})\b|\b({_PARTIES})(lah|nya)?\b[^.;:]{{0,30}}\b(membayar|menanggung|mendaftarkan|menerima|wajib|berhak|dibayar|ditanggung)\b"
+        rf"|\b(dibayar|ditanggung|didaftarkan|diberikan|dibayarkan|diterima)\s+(oleh\s+)?({_PARTIES})\b",
+        re.I,
+    ),
     Kind.LIST: re.compile(r"^(•|\d{1,2}[.)])\s|:\s*\n|,[^.]*,[^.]*\b(dan|atau|serta)\b|\b(meliputi|antara lain|terdiri)\b", re.I | re.M),
     Kind.LAW: re.compile(rf"\b{_REGULATION}\b[^.]{{0,30}}\b(No\.|Nomor)", re.I),
     Kind.REASON: re.compile(r"\b(karena|sebab|agar|supaya|tujuan|bertujuan|sehingga)\b", re.I),
@@ -222,6 +234,8 @@ def question_kind(text: str) -> Kind:
         return Kind.AMOUNT
     if _asks_purpose(ws):
         return Kind.PURPOSE  # "jht 30 persen buat apa": what it may be used for, not whether it may
+    if _asks_party(ws):
+        return Kind.PARTY  # "iuran jkp dibayar siapa": who pays, not what the contribution is
     if present & _STEP_WORDS or present & {"where", "dimana", "kemana"} or _asks_channel(ws):
         return Kind.STEPS  # a how, or a where: "klaim jkp lewat web apa", "daftar di mana"
     if present & _COMPARISON_WORDS:
@@ -263,6 +277,21 @@ def _asks_purpose(ws: list[str]) -> bool:
     return any(w in ("buat", "untuk", "guna") and nxt == "apa" for w, nxt in zip(ws, ws[1:])) or (
         ws[-1:] == ["for"] and "what" in ws
     ) or any(w in ("used", "use") and nxt == "for" for w, nxt in zip(ws, ws[1:]))
+
+
+def _asks_party(ws: list[str]) -> bool:
+    """A party asked for, who pays, registers or receives: "siapa yang bayar", "dibayar siapa", "ke
+    siapa", "who has to register"; not who someone is ("siapa itu ahli waris", "ahli waris itu siapa")."""
+    for i, w in enumerate(ws):
+        if w not in ("siapa", "who", "whom"):
+            continue
+        nxt = ws[i + 1] if i + 1 < len(ws) else ""
+        prev = ws[i - 1] if i else ""
+        if "itu" in (nxt, prev) or nxt in ("saja", "aja") or (w == "who" and nxt in ("is", "are")):
+            return False
+        passive = prev.startswith("di") and len(prev) > 4  # "dibayar siapa", "ditanggung siapa"
+        return passive or nxt in ("yang", "has", "have", "must", "should", "pays", "pay", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
+    return False
 
 
 def _asks_channel(ws: list[str]) -> bool:

@@ -38,6 +38,12 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("bisa gak jkp diklaim dua kali", Kind.CONDITION),
         ("jkm sama jkk bedanya apa", Kind.COMPARISON),
         ("jht diambil 30 persen buat apa", Kind.PURPOSE),
+        ("siapa yang bayar iuran jkk", Kind.PARTY),
+        ("iuran jkp dibayar siapa", Kind.PARTY),
+        ("saldo jht almarhum dikasih ke siapa", Kind.PARTY),
+        ("Who has to register project workers?", Kind.PARTY),
+        ("ahli waris itu siapa", Kind.DEFINITION),  # who someone is, not who does something
+        ("siapa itu agen perisai", Kind.DEFINITION),
         ("saldo jht boleh dipakai untuk apa saja", Kind.PURPOSE),
         ("what can the JHT money be used for", Kind.PURPOSE),
         ("whats the difference between JHT and JP", Kind.COMPARISON),
@@ -271,6 +277,15 @@ def test_a_figure_that_points_back_answers_for_its_subject():
 def test_a_percent_sign_answers_persen():
     text = "Dari upah Rp4.000.000, potongan gaji untuk JHT Rp80.000 sebulan. Potongan gaji untuk JHT 2% dari upah."
     assert best("potongan gaji jht berapa persen", text) == "Potongan gaji untuk JHT 2% dari upah."
+
+
+def test_a_party_asked_is_answered_by_who_pays_not_by_what_it_is():
+    text = (
+        "Jaminan Kecelakaan Kerja (JKK) adalah perlindungan paling dasar bagi pekerja. "
+        "Iuran JKK untuk karyawan dibayar oleh pemberi kerja."
+    )
+    assert best("siapa yang bayar iuran jkk", text) == "Iuran JKK untuk karyawan dibayar oleh pemberi kerja."
+    assert best("jkk itu apa", text).startswith("Jaminan Kecelakaan Kerja (JKK) adalah")
 
 
 def test_a_use_asked_is_answered_by_what_it_is_for_not_by_a_rule_about_it():
