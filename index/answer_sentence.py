@@ -279,6 +279,9 @@ def _asks_purpose(ws: list[str]) -> bool:
     ) or any(w in ("used", "use") and nxt == "for" for w, nxt in zip(ws, ws[1:]))
 
 
+_ELIGIBLE_WORDS = frozenset("berhak wajib bisa boleh dapat termasuk ikut harus menjadi jadi".split())
+
+
 def _asks_party(ws: list[str]) -> bool:
     """A party asked for, who pays, registers or receives: "siapa yang bayar", "dibayar siapa", "ke
     siapa", "who has to register"; not who someone is ("siapa itu ahli waris", "ahli waris itu siapa")."""
@@ -290,7 +293,12 @@ def _asks_party(ws: list[str]) -> bool:
         if "itu" in (nxt, prev) or nxt in ("saja", "aja") or (w == "who" and nxt in ("is", "are")):
             return False
         passive = prev.startswith("di") and len(prev) > 4  # "dibayar siapa", "ditanggung siapa"
-        return passive or nxt in ("yang", "has", "have", "must", "should", "pays", "pay", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
+        then = ws[i + 2 : i + 4]
+        if nxt == "yang":  # "siapa yang bayar", but "siapa yang berhak/wajib ikut" asks which people
+            return bool(then) and then[0] not in _ELIGIBLE_WORDS
+        if nxt in ("has", "have", "must", "should"):  # "who has to register", not "who must join"
+            return bool({"pay", "register", "report", "cover", "bear"} & set(then + ws[i + 4 : i + 5]))
+        return passive or nxt in ("pays", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
     return False
 
 

@@ -43,6 +43,7 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("saldo jht almarhum dikasih ke siapa", Kind.PARTY),
         ("Who has to register project workers?", Kind.PARTY),
         ("ahli waris itu siapa", Kind.DEFINITION),  # who someone is, not who does something
+        ("siapa yang berhak dapat jkp", Kind.DEFINITION),  # which people, not who pays
         ("siapa itu agen perisai", Kind.DEFINITION),
         ("saldo jht boleh dipakai untuk apa saja", Kind.PURPOSE),
         ("what can the JHT money be used for", Kind.PURPOSE),
