@@ -14,10 +14,11 @@ matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a li
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
 shares the terms of the sentence before it; an amount asked per month or year ("brp sebulan")
 prefers a figure per that unit ("Rp13.500 per bulan") to a sum for a span. A sentence that names
-only programs the question did not ask about ("Santunan kematian JKK ..." for a JKM question) loses. A sentence that speaks of an
-old rule, only points to another document ("Rinciannya ada di dokumen ...") or says what its own
-covers ("Dokumen ini menjelaskan ..."), loses, and so does a worked example ("Contoh: ...") unless an
-example or a calculation is asked; a "cara" question prefers a list of steps. The passage of an old
+only programs the question did not ask about ("Santunan kematian JKK ..." for a JKM question)
+loses. A sentence that speaks of an old rule, only points to another document ("Rinciannya ada di
+dokumen ...") or says what its own covers ("Dokumen ini menjelaskan ..."), loses, and so does a
+worked example ("Contoh: ...") unless an example or a calculation is asked; a "cara" question
+prefers a list of steps. The passage of an old
 rule (superseded, or a temporary rule past its `valid_until`) gets no answer sentence at all.
 """
 
@@ -112,7 +113,8 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.REQUIREMENT: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|{_DOCUMENT})\b", re.I),  # not a mere "bisa"
     Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
     Kind.PARTY: re.compile(
-        rf"\b(oleh|kepada)\s+(para\s+)?({_PARTIES})\b|\b({_PARTIES})(lah|nya)?\b[^.;:]{{0,30}}\b(membayar|menanggung|mendaftarkan|menerima|wajib|berhak|dibayar|ditanggung)\b"
+        rf"\b(oleh|kepada)\s+(para\s+)?({_PARTIES})\b"
+        rf"|\b({_PARTIES})(lah|nya)?\b[^.;:]{{0,30}}\b(membayar|menanggung|mendaftarkan|menerima|wajib|berhak|dibayar|ditanggung)\b"
         rf"|\b(dibayar|ditanggung|didaftarkan|diberikan|dibayarkan|diterima)\s+(oleh\s+)?({_PARTIES})\b",
         re.I,
     ),
@@ -137,7 +139,10 @@ _LIMIT = re.compile(rf"{_AMOUNT_FIGURE}|{_SPAN_FIGURE}|{_SPELLED_SPAN}", re.I)
 _FIGURED = {Kind.DURATION: re.compile(rf"{_SPAN_FIGURE}|{_SPELLED_SPAN}|\d{{1,2}} ({_MONTHS})", re.I), Kind.AMOUNT: re.compile(_AMOUNT_FIGURE, re.I)}
 # An amount asked per unit of time ("brp sebulan", "per bulan", "a month"), and a sentence stating one
 # per that unit ("Rp13.500 per bulan", "Rp42.000 sebulan"), not a sum for a whole span ("Rp332.500 untuk 24 bulan").
-_RATE_UNITS = {"day": "hari", "week": "minggu", "month": "bulan", "year": "tahun", "daily": "hari", "weekly": "minggu", "monthly": "bulan", "yearly": "tahun", "annually": "tahun"}
+_RATE_UNITS = {
+    "day": "hari", "week": "minggu", "month": "bulan", "year": "tahun",
+    "daily": "hari", "weekly": "minggu", "monthly": "bulan", "yearly": "tahun", "annually": "tahun",
+}
 _RATE_ASKED = re.compile(
     r"\b(?:per|tiap|setiap) ?(hari|minggu|bulan|tahun)\b|\bse(hari|minggu|bulan|tahun)\b"
     r"|\b(?:per|a|an|each|every) (day|week|month|year)\b|\b(daily|weekly|monthly|yearly|annually)\b",
@@ -170,7 +175,6 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 _WORKED_EXAMPLE = re.compile(r"^\W*(contoh(nya)?|misalnya|sebagai contoh)\b", re.I)
 _WORKED_SUM = re.compile(r"×| = ")  # "0,89% × Rp5.000.000 = Rp44.500"
 _BARE_INTRO = re.compile(r"^\W*(\w+\s+){0,3}\w+:\s*\n", re.I)  # "Caranya:", "Yang perlu disiapkan:" on a list
-
 EXAMPLE_WORDS = frozenset("contoh contohnya hitung hitungan menghitung simulasi example calculate".split())  # asking for one
 _EXAMPLE_TERMS = frozenset(tokenize(" ".join(EXAMPLE_WORDS)))
 
@@ -267,9 +271,11 @@ def asked_rate(text: str) -> str:
 
 
 def _states_rate(unit: str, sentence: str) -> bool:
-    """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% untuk setiap bulan", "Rp42.000 sebulan"),
-    not only a figure beside a rate ("60% dari upah (batas upah Rp5.000.000) setiap bulan")."""
-    return bool(re.search(rf"(?:{_AMOUNT_FIGURE})(?: \w+){{0,2}}? (?:(?:per|tiap|setiap) {unit}|se{unit})\b|(?:{_AMOUNT_FIGURE}) ?/ ?{unit}\b", sentence, re.I))
+    """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% untuk setiap bulan",
+    "Rp42.000 sebulan"), not only a figure beside a rate ("60% dari upah (batas upah Rp5.000.000)
+    setiap bulan")."""
+    per = rf"(?:{_AMOUNT_FIGURE})(?: \w+){{0,2}}? (?:(?:per|tiap|setiap) {unit}|se{unit})\b|(?:{_AMOUNT_FIGURE}) ?/ ?{unit}\b"
+    return bool(re.search(per, sentence, re.I))
 
 
 def _asks_purpose(ws: list[str]) -> bool:

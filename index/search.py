@@ -374,7 +374,9 @@ class Retriever:
             idf = self._stored.lexical.idf
             asked = found.named  # in a passage of the asked program, a sentence naming another is still about it
             programs = ((), ()) if passage.program.lower() in asked else (asked, self._specific_programs - asked)
-            found.answers[row] = best_sentence(passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate)
+            found.answers[row] = best_sentence(
+                passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate
+            )
         return found.answers[row]
 
     def _answering_first(self, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
