@@ -148,6 +148,10 @@ _RATE_ASKED = re.compile(
     r"|\b(?:per|a|an|each|every) (day|week|month|year)\b|\b(daily|weekly|monthly|yearly|annually)\b",
     re.I,
 )
+_RATE_STATED = {  # the figure, then the rate within two words (`_states_rate`)
+    unit: re.compile(rf"(?:{_AMOUNT_FIGURE})(?: \w+){{0,2}}? (?:(?:per|tiap|setiap) {unit}|se{unit})\b|(?:{_AMOUNT_FIGURE}) ?/ ?{unit}\b", re.I)
+    for unit in set(_RATE_UNITS.values())
+}
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
 # A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
@@ -274,8 +278,7 @@ def _states_rate(unit: str, sentence: str) -> bool:
     """Whether a sentence states a figure per `unit` ("Rp16.800 per bulan", "2% untuk setiap bulan",
     "Rp42.000 sebulan"), not only a figure beside a rate ("60% dari upah (batas upah Rp5.000.000)
     setiap bulan")."""
-    per = rf"(?:{_AMOUNT_FIGURE})(?: \w+){{0,2}}? (?:(?:per|tiap|setiap) {unit}|se{unit})\b|(?:{_AMOUNT_FIGURE}) ?/ ?{unit}\b"
-    return bool(re.search(per, sentence, re.I))
+    return bool(_RATE_STATED[unit].search(sentence))
 
 
 def _asks_purpose(ws: list[str]) -> bool:
