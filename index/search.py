@@ -372,8 +372,11 @@ class Retriever:
         if row not in found.answers:
             passage = self._stored.passages[found.ids[row]]
             idf = self._stored.lexical.idf
-            asked = found.named  # in a passage of the asked program, a sentence naming another is still about it
-            programs = ((), ()) if passage.program.lower() in asked else (asked, self._specific_programs - asked)
+            asked = found.named
+            # A sentence naming only other programs is about them ("santunan JKM ..." in a JHT passage),
+            # except in a group's passage asked for, whose rules name the programs it joins ("PMI ... iuran JKK").
+            group = passage.program.upper() in SEGMENT_PROGRAMS and passage.program.lower() in asked
+            programs = ((), ()) if group else (asked, self._specific_programs - asked)
             found.answers[row] = best_sentence(
                 passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate
             )

@@ -440,3 +440,29 @@ def test_a_worked_example_loses_unless_an_example_is_asked():
     assert retriever._mismatched_last(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.example_penalty)
     for question in ("contoh hitungan denda bpjs kesehatan", "cara menghitung denda"):
         assert not retriever.candidates(question).example.any(), question
+
+
+def test_a_sentence_naming_only_another_program_does_not_answer_in_the_asked_programs_passage():
+    """ "saldo jht almarhum dikasih ke siapa": in the JHT passage, the JKM sentence beside it is about
+    JKM; a PMI passage asked for keeps its sentences on the programs PMI join ("iuran JKK ...")."""
+    texts = [
+        "Santunan JKM hanya diberikan bila peserta meninggal saat masih aktif. Saldo JHT almarhum dicairkan ahli warisnya.",
+        "Iuran PMI dibayar sebelum berangkat. Kelebihan masa kerja dikenai iuran JKK dan JKM Rp13.500 per bulan.",
+        "Santunan JKM Rp42.000.000.",
+        "Iuran JKK 0,24% dari upah.",
+    ]
+    passages = [
+        Passage(id="a", text=texts[0], title="JHT bila peserta meninggal", program="JHT", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Iuran PMI", program="PMI", doc="b.md"),
+        Passage(id="c", text=texts[2], title="Santunan JKM", program="JKM", doc="c.md"),
+        Passage(id="d", text=texts[3], title="Iuran JKK", program="JKK", doc="d.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+
+    def bold(question: str, row: int) -> str:
+        found = retriever.candidates(question)
+        a, b = retriever._answer(found, int(np.flatnonzero(found.ids == row)[0]))[1]
+        return passages[row].text[a:b]
+
+    assert bold("peserta jht meninggal, saldonya diberikan ke siapa", 0).startswith("Saldo JHT")
+    assert bold("kelebihan kontrak pmi iurannya brp per bulan", 1).startswith("Kelebihan")
