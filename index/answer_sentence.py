@@ -59,6 +59,7 @@ class Kind(Enum):
 _UNITS = frozenset("hari minggu bulan tahun jam tanggal day days week weeks month months year years date".split())
 _AMOUNT_WORDS = frozenset("berapa berapakah brp much many besar besaran nominal persen persentase jumlah biaya tarif".split())
 _SHARE_WORDS = frozenset("persen persentase percent percentage rate".split())  # an amount asked as a share of something
+_SPLIT_WORDS = frozenset("dibagi pembagian pembagiannya split shared".split())  # "iuran dibagi bagaimana": who pays what share
 _PRICE_WORDS = frozenset("iuran biaya tarif bayar membayar dibayar persen nominal harga".split())
 _DURATION_WORDS = frozenset("kapan lama durasi jangka waktu umur usia age old".split())
 _LIMIT_WORDS = frozenset("batas batasan maksimal maksimum minimal minimum plafon limit".split())  # a cap: an amount or a time
@@ -236,8 +237,8 @@ def question_kind(text: str) -> Kind:
         return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
     if present & _LIMIT_WORDS:
         return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
-    if present & _SHARE_WORDS:
-        return Kind.SHARE  # "iuran jp totalnya brp persen": a percentage, not the rupiah of an example
+    if present & _SHARE_WORDS or (present & _SPLIT_WORDS and present & _PRICE_WORDS):
+        return Kind.SHARE  # "iuran jp totalnya brp persen", "iuran jkn ppu dibagi gmn": a percentage, not the rupiah of an example
     if present & _AMOUNT_WORDS:
         return Kind.AMOUNT
     if _asks_purpose(ws):

@@ -37,6 +37,8 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("syarat dapat jkp apa aja", Kind.REQUIREMENT),
         ("bisa gak jkp diklaim dua kali", Kind.CONDITION),
         ("jkm sama jkk bedanya apa", Kind.COMPARISON),
+        ("iuran jkn karyawan dibagi gimana", Kind.SHARE),  # who pays what share, not steps
+        ("peserta jkn dibagi jadi apa aja", Kind.LIST),  # a split of people, not of a payment
         ("jht diambil 30 persen buat apa", Kind.PURPOSE),
         ("siapa yang bayar iuran jkk", Kind.PARTY),
         ("iuran jkp dibayar siapa", Kind.PARTY),
