@@ -42,6 +42,8 @@ _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|bol
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
 _ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
+_TREATMENT = re.compile(r"\b(berobat\w*|obat|rumah sakit|rs|puskesmas|faskes|klinik|dokter|rawat inap|opname|igd)\b", re.I)
+_WORK_RISK = re.compile(r"\b(kecelakaan|celaka|kerja|bekerja|pekerjaan|meninggal|cacat)\b", re.I)
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
 _SEGMENT_CUES = re.compile(
@@ -412,7 +414,11 @@ class Retriever:
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """The programs and the BPJS bodies a question names (read once per question, not per passage)."""
-        return frozenset(w for w in words(text) if w in self._programs), frozenset(BODY.findall(text.lower()))
+        named = frozenset(w for w in words(text) if w in self._programs)
+        bodies = frozenset(BODY.findall(text.lower()))
+        if not named and not bodies and _TREATMENT.search(text) and not _WORK_RISK.search(text):
+            bodies = frozenset({"kesehatan"})  # "kartu bpjs ilang, gmn berobatnya": treatment is BPJS Kesehatan's
+        return named, bodies
 
     def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage, rare: frozenset[str] = frozenset()) -> bool:
         """The question names programs of the corpus, and the passage belongs to another one; or it

@@ -466,3 +466,24 @@ def test_a_sentence_naming_only_another_program_does_not_answer_in_the_asked_pro
 
     assert bold("peserta jht meninggal, saldonya diberikan ke siapa", 0).startswith("Saldo JHT")
     assert bold("kelebihan kontrak pmi iurannya brp per bulan", 1).startswith("Kelebihan")
+
+
+def test_treatment_asked_without_a_body_is_bpjs_kesehatans():
+    """ "kartu bpjs ilang, gmn berobatnya": treatment is BPJS Kesehatan's, so the BPJS
+    Ketenagakerjaan card loses as if the question had named BPJS Kesehatan; a work accident's
+    treatment is JKK's, and a question naming no treatment leaves both bodies open."""
+    texts = ["Kartu BPJS Ketenagakerjaan yang hilang: pakai kartu digital di JMO.", "Kartu JKN yang hilang: berobat dengan NIK."]
+    passages = [
+        Passage(id="a", text=texts[0], title="Kartu peserta BPJS Ketenagakerjaan", program="UMUM", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Kartu JKN-KIS", program="JKN", doc="b.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+
+    def other_body(question: str) -> list[bool]:
+        found = retriever.candidates(question)
+        return [bool(found.other_body[found.ids == row][0]) for row in (0, 1)]
+
+    assert other_body("kartu bpjs ilang, gmn berobatnya") == [True, False]
+    assert other_body("kartu bpjs ilang, mau ke rs gmn") == [True, False]
+    assert other_body("kartu bpjs ilang gmn") == [False, False]
+    assert other_body("kecelakaan kerja, kartu bpjs ilang, berobat gmn") == [False, False]
