@@ -41,9 +41,10 @@ _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|bol
 # A section of worked examples ("Contoh hitungan denda pelayanan"), and a question asking for one.
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
 _ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")
-# A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
+# Treatment asked of a bare "bpjs" is BPJS Kesehatan's, unless the question speaks of a work accident, work or death.
 _TREATMENT = re.compile(r"\b(berobat\w*|obat|rumah sakit|rs|puskesmas|faskes|klinik|dokter|rawat inap|opname|igd)\b", re.I)
 _WORK_RISK = re.compile(r"\b(kecelakaan|celaka|kerja|bekerja|pekerjaan|meninggal|cacat)\b", re.I)
+# A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
 _SEGMENT_CUES = re.compile(
