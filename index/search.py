@@ -42,7 +42,8 @@ _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|bol
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
 _ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")
 # Treatment asked of a bare "bpjs" is BPJS Kesehatan's, unless the question speaks of a work accident, work or death.
-_TREATMENT = re.compile(r"\b(berobat\w*|obat|rumah sakit|rs|puskesmas|faskes|klinik|dokter|rawat inap|opname|igd)\b", re.I)
+# Read in standard spelling (query_forms): "rs" is "rumah sakit" there, "opname" "rawat inap".
+_TREATMENT = re.compile(r"\b(berobat\w*|obat|rumah sakit|puskesmas|faskes|klinik|dokter|rawat inap|igd)\b", re.I)
 _WORK_RISK = re.compile(r"\b(kecelakaan|celaka|kerja|bekerja|pekerjaan|meninggal|cacat)\b", re.I)
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
@@ -414,7 +415,8 @@ class Retriever:
         )
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The programs and the BPJS bodies a question names (read once per question, not per passage)."""
+        """The programs and the BPJS bodies a question names, or, for treatment asked of neither, BPJS
+        Kesehatan (`_TREATMENT`); read once per question, not per passage."""
         named = frozenset(w for w in words(text) if w in self._programs)
         bodies = frozenset(BODY.findall(text.lower()))
         if not named and not bodies and _TREATMENT.search(text) and not _WORK_RISK.search(text):

@@ -484,6 +484,7 @@ def test_treatment_asked_without_a_body_is_bpjs_kesehatans():
         return [bool(found.other_body[found.ids == row][0]) for row in (0, 1)]
 
     assert other_body("kartu bpjs ilang, gmn berobatnya") == [True, False]
-    assert other_body("kartu bpjs ilang, mau ke rs gmn") == [True, False]
+    assert other_body("kartu bpjs ilang, mau ke rs gmn") == [True, False]  # "rs": "rumah sakit"
+    assert other_body("kartu bpjs ilang, abis opname gmn") == [True, False]  # "opname": "rawat inap"
     assert other_body("kartu bpjs ilang gmn") == [False, False]
     assert other_body("kecelakaan kerja, kartu bpjs ilang, berobat gmn") == [False, False]
