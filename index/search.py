@@ -96,6 +96,13 @@ def _kept_terms() -> frozenset[str]:
     return frozenset(t for word in kept_beside() for t in tokenize(word))
 
 
+@cache
+def _program_terms(code: str) -> frozenset[str]:
+    """The terms of a program's code and full name ("jkp" -> jkp, jamin, hilang, kerja)."""
+    names = [a.long for a in acronyms() if a.short == code]
+    return frozenset(tokenize(" ".join([code, *names])))
+
+
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
     """`fused` with `delta` added where `rows` is true (never below zero)."""
     if not rows.any():
@@ -381,8 +388,14 @@ class Retriever:
             # except in a group's passage asked for, whose rules name the programs it joins ("PMI ... iuran JKK").
             group = passage.program.upper() in SEGMENT_PROGRAMS and passage.program.lower() in asked
             programs = ((), ()) if group else (asked, self._specific_programs - asked)
+            # In a passage of the program asked about, every sentence is about it: naming it answers nothing
+            # ("iuran jkp dibayar siapa": "... dibayar oleh pemerintah", not "Manfaat JKP dapat diajukan ...").
+            # A group's passage keeps the name: "PMI yang ikut JHT memilih besar iurannya" is no PMI rate.
+            terms = found.known
+            if passage.program.lower() in asked and not group:
+                terms = tuple(t for t in terms if t not in _program_terms(passage.program.lower())) or terms
             found.answers[row] = best_sentence(
-                passage.text, found.known, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate
+                passage.text, terms, found.kind, idf, found.direct, superseded=passage.old_rule, programs=programs, rate=found.rate
             )
         return found.answers[row]
 

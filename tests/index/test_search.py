@@ -446,7 +446,7 @@ def test_a_sentence_naming_only_another_program_does_not_answer_in_the_asked_pro
     """ "saldo jht almarhum dikasih ke siapa": in the JHT passage, the JKM sentence beside it is about
     JKM; a PMI passage asked for keeps its sentences on the programs PMI join ("iuran JKK ...")."""
     texts = [
-        "Santunan JKM hanya diberikan bila peserta meninggal saat masih aktif. Saldo JHT almarhum dicairkan ahli warisnya.",
+        "Santunan JKM diberikan bila peserta meninggal saat masih aktif. Saldo almarhum diberikan kepada ahli warisnya.",
         "Iuran PMI dibayar sebelum berangkat. Kelebihan masa kerja dikenai iuran JKK dan JKM Rp13.500 per bulan.",
         "Santunan JKM Rp42.000.000.",
         "Iuran JKK 0,24% dari upah.",
@@ -464,8 +464,30 @@ def test_a_sentence_naming_only_another_program_does_not_answer_in_the_asked_pro
         a, b = retriever._answer(found, int(np.flatnonzero(found.ids == row)[0]))[1]
         return passages[row].text[a:b]
 
-    assert bold("peserta jht meninggal, saldonya diberikan ke siapa", 0).startswith("Saldo JHT")
+    assert bold("peserta jht meninggal, saldonya diberikan ke siapa", 0).startswith("Saldo almarhum")
     assert bold("kelebihan kontrak pmi iurannya brp per bulan", 1).startswith("Kelebihan")
+
+
+def test_naming_the_asked_program_in_its_own_passage_answers_nothing():
+    """ "iuran jkp dibayar siapa": every sentence of the JKP passage is about JKP, so the one naming it
+    does not outweigh the one saying who pays; in another program's passage the name still counts."""
+    texts = [
+        "Manfaat Jaminan Kehilangan Pekerjaan (JKP) dibayarkan oleh BPJS Ketenagakerjaan kepada peserta yang terkena PHK. Pemerintah pusat membayar iuran 0,22% dari upah.",
+        "Jaminan Kehilangan Pekerjaan (JKP) dibayar sejak bulan pertama. Iurannya dibayar oleh pemberi kerja.",
+    ]
+    passages = [
+        Passage(id="a", text=texts[0], title="Iuran dan syarat", program="JKP", doc="a.md"),
+        Passage(id="b", text=texts[1], title="Ringkasan program", program="UMUM", doc="b.md"),
+    ]
+    retriever = Retriever.from_vectors(passages, FakeEncoder().encode_passages(texts), FakeEncoder())
+    found = retriever.candidates("iuran jkp dibayar siapa")
+
+    def bold(row: int) -> str:
+        a, b = retriever._answer(found, int(np.flatnonzero(found.ids == row)[0]))[1]
+        return passages[row].text[a:b]
+
+    assert bold(0).startswith("Pemerintah pusat membayar")
+    assert bold(1).startswith("Jaminan Kehilangan Pekerjaan (JKP) dibayar")
 
 
 def test_treatment_asked_without_a_body_is_bpjs_kesehatans():
