@@ -17,7 +17,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, asked_rate, best_sentence, question_kind, states
+from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, asked_rate, best_sentence, holds, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -343,23 +343,30 @@ class Retriever:
         return fused, lexical, self._varied(order, found.ids, params)
 
     def _figure_first(self, order: np.ndarray, fused: np.ndarray, found: Candidates, params: FusionParams) -> np.ndarray:
-        """`order` with, when the question asks for a figure ("iuran jht brp") and the best passage
-        states none of that kind (it is about when the contribution is paid), the first passage of
-        the same program (any of its documents) among the `params.answer_top` best, within `params.figure_margin` of it,
-        that states one moved first."""
+        """`order` with, when the question asks for a figure ("iuran jht brp") and the best passage's
+        answer sentence states none of that kind (it is about when the contribution is paid), the first
+        passage of the same program (any of its documents) among the `params.answer_top` best, within
+        `params.figure_margin` of it, whose answer sentence states one moved first: the bold sentence is
+        read alone, so a figure elsewhere in the passage does not answer."""
         if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS:
             return order
         passages = self._stored.passages
         first = passages[found.ids[order[0]]]
-        if not first.doc or states(found.kind, first.text):
+        if not first.doc or self._answer_holds(found, int(order[0])):
             return order
         for n in range(1, min(params.answer_top, len(order))):
             if fused[order[0]] - fused[order[n]] > params.figure_margin:
                 break
             other = passages[found.ids[order[n]]]
-            if other.program == first.program and not other.old_rule and states(found.kind, other.text):
+            if other.program == first.program and not other.old_rule and self._answer_holds(found, int(order[n])):
                 return np.concatenate([order[n : n + 1], np.delete(order, n)])
         return order
+
+    def _answer_holds(self, found: Candidates, row: int) -> bool:
+        """Whether candidate `row`'s answer sentence holds the kind of fact asked (`holds`)."""
+        best = self._answer(found, row)
+        text = self._stored.passages[found.ids[row]].text
+        return bool(best) and holds(found.kind, text[best[1][0] : best[1][1]])
 
     def _definition_first(self, order: np.ndarray, found: Candidates) -> np.ndarray:
         """`order` with, when the question asks only what a program is ("apa itu jkp", "jkp itu apa

@@ -341,6 +341,22 @@ def test_a_figure_asked_is_led_by_the_close_passage_of_the_program_that_states_o
     assert list(retriever._figure_first(np.array([0, 1]), np.array([1.0, 0.99]), unasked, params)) == [0, 1]
 
 
+def test_a_figure_asked_is_led_by_the_passage_whose_answer_sentence_states_it():
+    """ "santunan kematian jkk brp": a passage whose answer sentence says only when the benefit is paid
+    gives way, though another of its sentences holds a figure, since the bold sentence is read alone."""
+    when = "Santunan kematian JKK hanya dibayar bila kematian disebabkan kecelakaan kerja. Biaya pemakaman Rp10.000.000 dibayar terpisah."
+    amount = "Ahli waris menerima santunan kematian 48 kali upah."
+    retriever = _documents(when, amount, programs=("JKK", "JKK"))
+    found = retriever.candidates("santunan kematian jkk brp")
+    rows = [int(np.flatnonzero(found.ids == i)[0]) for i in (0, 1)]
+    a, b = retriever._answer(found, rows[0])[1]
+    assert when[a:b].startswith("Santunan kematian JKK hanya")  # the figure beside it does not answer
+    params = retriever.params
+    fused = np.zeros(2)
+    fused[rows] = 1.0, 1.0 - params.figure_margin / 2
+    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
+
+
 def test_what_a_program_is_is_led_by_the_passage_that_defines_it():
     """ "jkp itu apa sih": a passage on when the right to JKP is lost gives way to the one defining
     JKP, however far down; not for a question about one of its rules ("apa itu masa tunggu jkp")."""
