@@ -3,12 +3,13 @@
     python -m bench reply [--index DIR] [--set NAME ...] [--misses]
 
 For each question set (the BPJS dev questions in ../shared/eval/, tests/data/worker_questions.tsv,
-faq_questions.tsv, answer_train_questions.tsv and answer_questions.tsv), every in-scope question is
-answered exactly as a private chat answers it (`bot.answer.answer_question`), and reported:
+faq_questions.tsv, answer_train_questions.tsv, answer_train2_questions.tsv and answer_questions.tsv),
+every in-scope question is answered exactly as a private chat answers it
+(`bot.answer.answer_question`), and reported:
 
 - sentence: the share of answered questions whose bold answer sentence alone matches the set's
   regex (the dev, worker and FAQ regexes were written for whole passages, so there this is strict;
-  the two answer sets' name one fact each, written for the sentence, blind to the corpus), and the
+  the answer sets' name one fact each, written for the sentence, blind to the corpus), and the
   same share over all in-scope questions (a refusal counts as a miss); "with title" matches the
   sentence with the title and headings of its passage, which the reply shows on its source line
   (a regex that names the program is then met by a title such as "Jaminan Kehilangan Pekerjaan

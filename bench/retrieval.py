@@ -10,8 +10,8 @@ wrongly-refused (answerable questions refused) and out-of-scope questions answer
 TyDi QA (Indonesian GoldP): the pool is every distinct context of train+valid, the queries are the
 valid questions, a hit is the question's own context. BPJS: the shipped corpus and the regexes of
 the dev questions (../shared/eval/) and of tests/data/worker_questions.tsv, faq_questions.tsv,
-answer_train_questions.tsv and answer_questions.tsv (top-3 must match; "-" must be refused). The
-eval data says "data not found" when it is absent.
+answer_train_questions.tsv, answer_train2_questions.tsv and answer_questions.tsv (top-3 must match;
+"-" must be refused). The eval data says "data not found" when it is absent.
 Passage embeddings are cached under var/bench/.
 """
 
