@@ -104,7 +104,7 @@ _SIGNALS: dict[Kind, re.Pattern] = {
         rf"\b{_SPAN_FIGURE}|\b(tanggal|sejak|setelah|sebelum|paling lama|paling lambat|selama|masa tunggu)\b|{_SPELLED_SPAN}",
         re.I,
     ),
-    Kind.AGE: re.compile(r"\b(usia|umur|berusia|berumur|age)\b[^.\n]{0,25}?\b\d{2}\b", re.I),  # "mencapai usia 56 tahun"
+    Kind.AGE: re.compile(r"\b(usia|umur|berusia|berumur|age)\b[^.\n]{0,25}?(?<!Pasal )(?<!ayat )\b\d{2}\b", re.I),  # "mencapai usia 56 tahun", not "usia pensiun (Pasal 15"
     Kind.STEPS: re.compile(
         r"^(•|\d{1,2}[.)])\s|\b(melalui|lewat|aplikasi|JMO|kantor cabang|mengajukan|ajukan|unggah|mengunggah|isi|mengisi"
         r"|login|klik|pilih|datang|kunjungi|membawa|bawa|siapkan|lampirkan|daftar|mendaftar|mendaftarkan|langkah|caranya)\b",

@@ -170,6 +170,12 @@ def test_a_cap_is_a_stated_figure():
     assert not holds(Kind.LIMIT, "Batasnya diatur dalam PP No. 45 Tahun 2015.")  # a regulation's number is no figure
 
 
+def test_an_age_is_a_stated_age_not_an_article():
+    """ "umur brp": "belum berusia 54 tahun" states an age; "usia pensiun (Pasal 15 ...)" cites an article."""
+    assert holds(Kind.AGE, "Peserta belum berusia 54 tahun saat didaftarkan.")
+    assert not holds(Kind.AGE, "Penundaan paling lama 3 tahun setelah usia pensiun (Pasal 15 PP No. 45 Tahun 2015).")
+
+
 def test_a_percentage_for_how_many_percent_and_a_date_for_which_day():
     text = (
         "Iuran Jaminan Pensiun 3% dari upah: 2% dibayar perusahaan dan 1% dipotong dari upah pekerja. "

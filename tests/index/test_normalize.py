@@ -50,6 +50,12 @@ def test_resign_is_kept_beside_its_indonesian():
     assert {"resign", "undur", "diri"} <= set(query_terms("klaim jht kalo resign"))
 
 
+def test_workers_words_are_searched_beside_the_rules_words():
+    """Workers say "umur" and "kuliah" where the rules say "usia" and "perguruan tinggi"."""
+    assert {"umur", "usia"} <= set(query_terms("umur sy 55 bs ikut jkp"))
+    assert {"kuliah", "guru", "tinggi"} <= set(query_terms("beasiswa anak kuliah brp"))
+
+
 @pytest.mark.parametrize("acronym", [a for a in acronyms() if not a.upper_only], ids=lambda a: a.short)
 def test_acronym_expands_to_its_long_form(acronym):
     out = words(query_text(f"apa itu {acronym.short}"))
