@@ -80,6 +80,7 @@ _CHANNEL_WORDS = frozenset("lewat melalui via".split())
 _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking for a number, as terms
 _REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))  # the words asking for conditions, as terms
 _PURPOSE_TERMS = frozenset(tokenize("buat untuk guna used for"))  # the words asking for a use ("buat apa"), as terms
+_PROGRAM_WORDS = frozenset(tokenize("program programs programme programmes"))  # "program apa aja": which programs
 
 # Who pays, registers, receives or is entitled ("siapa yang bayar iuran jkk": "dibayar oleh pemberi kerja").
 _PARTIES = (
@@ -391,7 +392,8 @@ def scored_sentences(
 
     `direct`: the terms the question itself used; the others (acronym expansions) count less.
     `programs`: the programs the question names and the others, as lowercase codes ("jkm"); a
-    sentence that names only others ("Santunan kematian JKK ..." for a JKM question) loses.
+    sentence that names only others ("Santunan kematian JKK ..." for a JKM question) loses (none
+    named: none loses), and for "program apa aja" one naming two or more holds the list asked.
     `rate`: the unit of time an amount is asked per (`asked_rate`); a figure per that unit gains.
     """
     spans = answer_units(text)
@@ -407,12 +409,14 @@ def scored_sentences(
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     asks_example = bool(_EXAMPLE_TERMS & set(terms))
+    # "program apa aja": the programs a sentence names are the list asked ("JKK dan JKM"), two or more.
+    listed = frozenset((*programs[0], *programs[1])) if kind is Kind.LIST and set(terms) & _PROGRAM_WORDS else frozenset()
     out = []
     held_before = False
     for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         score = lexical[i]
-        held = holds(kind, sentence)
+        held = holds(kind, sentence) or len(listed & word_set(sentence)) >= 2
         if held:
             score += KIND_WEIGHT if _states_figure(kind, sentence) else WORD_ONLY_SHARE * KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not held_before:

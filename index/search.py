@@ -394,7 +394,7 @@ class Retriever:
             # A sentence naming only other programs is about them ("santunan JKM ..." in a JHT passage),
             # except in a group's passage asked for, whose rules name the programs it joins ("PMI ... iuran JKK").
             group = passage.program.upper() in SEGMENT_PROGRAMS and passage.program.lower() in asked
-            programs = ((), ()) if group else (asked, self._specific_programs - asked)
+            programs = ((), self._specific_programs) if group else (asked, self._specific_programs - asked)
             # In a passage of the program asked about, every sentence is about it: naming it answers nothing
             # ("iuran jkp dibayar siapa": "... dibayar oleh pemerintah", not "Manfaat JKP dapat diajukan ...").
             # A group's passage keeps the name: "PMI yang ikut JHT memilih besar iurannya" is no PMI rate.

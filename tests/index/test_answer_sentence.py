@@ -439,3 +439,15 @@ def test_a_passage_defines_a_thing_only_when_its_subject_is_all_asked():
     assert defines("Saldo dicek di JMO. JMO atau Jamsostek Mobile adalah aplikasi resmi BPJS Ketenagakerjaan.", ("jmo", "jamsostek", "mobile"))
     assert not defines("Denda pelayanan adalah sanksi bagi peserta yang menunggak.", ("denda",))
     assert not defines("Iuran JHT dibayar setiap bulan.", ("iur", "jht"))
+
+
+def test_which_programs_is_answered_by_the_sentence_naming_them():
+    """ "program apa aja": "... program JKK dan JKM" lists the programs, though a two-item list has no
+    comma; asked which employers, the list of them ("meliputi pengguna jasa, ...") answers."""
+    text = (
+        "Setiap pemberi kerja jasa konstruksi wajib mendaftarkan pekerjanya dalam program JKK dan JKM. "
+        "Pemberi kerja ini meliputi pengguna jasa dan penyedia jasa konstruksi pada proyek perencanaan, pelaksanaan, dan pengawasan."
+    )
+    programs = ((), ("jkk", "jkm", "jht"))
+    assert best("pekerja proyek konstruksi didaftarin ke program apa aja", text, programs=programs).startswith("Setiap pemberi kerja")
+    assert best("pemberi kerja proyek konstruksi apa aja", text, programs=programs).startswith("Pemberi kerja ini meliputi")
