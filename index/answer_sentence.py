@@ -295,7 +295,8 @@ _ELIGIBLE_WORDS = frozenset("berhak wajib bisa boleh dapat termasuk ikut harus m
 
 def _asks_party(ws: list[str]) -> bool:
     """A party asked for, who pays, registers or receives: "siapa yang bayar", "dibayar siapa", "ke
-    siapa", "who has to register"; not who someone is ("siapa itu ahli waris", "ahli waris itu siapa")."""
+    siapa", "yang bayar denda siapa", "who has to register"; not who someone is ("siapa itu ahli
+    waris", "ahli waris itu siapa") nor which people may ("yang berhak siapa")."""
     for i, w in enumerate(ws):
         if w not in ("siapa", "who", "whom"):
             continue
@@ -309,6 +310,9 @@ def _asks_party(ws: list[str]) -> bool:
             return bool(then) and then[0] not in _ELIGIBLE_WORDS
         if nxt in ("has", "have", "must", "should"):  # "who has to register", not "who must join"
             return bool({"pay", "register", "report", "cover", "bear"} & set(then + ws[i + 4 : i + 5]))
+        if "yang" in ws[max(0, i - 5) : i]:  # "yang nanggung dendanya siapa": the doer, asked last
+            after = ws[ws.index("yang", max(0, i - 5)) + 1]
+            return after != w and after not in _ELIGIBLE_WORDS | DEFINITION_WORDS | {"disebut"}
         return passive or nxt in ("pays", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
     return False
 

@@ -44,6 +44,9 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("iuran jkp dibayar siapa", Kind.PARTY),
         ("saldo jht almarhum dikasih ke siapa", Kind.PARTY),
         ("Who has to register project workers?", Kind.PARTY),
+        ("kantor telat bayar, yg nanggung dendanya siapa", Kind.PARTY),  # the doer asked last
+        ("yg berhak dapet jkm siapa", Kind.DEFINITION),  # which people may, not who pays
+        ("yang dimaksud ahli waris siapa", Kind.DEFINITION),
         ("ahli waris itu siapa", Kind.DEFINITION),  # who someone is, not who does something
         ("siapa yang berhak dapat jkp", Kind.DEFINITION),  # which people, not who pays
         ("siapa itu agen perisai", Kind.DEFINITION),
