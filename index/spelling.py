@@ -32,9 +32,9 @@ TWO_EDITS_FROM = 12
 MIN_JOINED = 6  # two words written apart are read as one corpus word from this length ("kacamata")
 # Jakarta-style affixes: "-in" for "-kan"/"-i"; "ng-", "nge-", "ny-", "n-", "m-" for "me(N)-",
 # whose nasal replaced the base's first letter ("nyairin": cair, "ngirim": kirim, "nanggung":
-# tanggung, "makai": pakai).
+# tanggung, "makai": pakai, "ngitung": hitung).
 COLLOQUIAL_SUFFIX = "in"
-COLLOQUIAL_PREFIXES = (("nge", ("",)), ("ng", ("", "k")), ("ny", ("c", "s")), ("n", ("t",)), ("m", ("p",)))
+COLLOQUIAL_PREFIXES = (("nge", ("",)), ("ng", ("", "k", "h")), ("ny", ("c", "s")), ("n", ("t",)), ("m", ("p",)))
 MAX_DROPPED_H = 7  # words up to this length are tried with an h put back
 _VOWELS = re.compile(r"[aeiou]")
 

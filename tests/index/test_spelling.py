@@ -95,7 +95,7 @@ def chat_speller() -> Speller:
     return Speller.from_texts(
         [
             "peserta harus datang ke kantor cabang untuk mengaktifkan kembali kartu",
-            "daftar dan bayar iuran setiap tahun; saldo dapat dicairkan",
+            "daftar dan bayar iuran setiap tahun; saldo dapat dicairkan; iuran dihitung dari upah",
             "iuran yang menunggak ditanggung perusahaan; lihat status di aplikasi; cek saldo",
             "tulis nama lengkap; catat nomor peserta; lebih dari satu; klaim diajukan lewat aplikasi",
         ]
@@ -111,6 +111,7 @@ def chat_speller() -> Speller:
         ("ngajuinnya", "aju"),  # with its -nya
         ("nyatat", "catat"),  # ny- stands for a c the nasal replaced
         ("nanggung", "tanggung"),  # n- for t
+        ("ngitung", "hitung"),  # ng- for an h the nasal dropped ("menghitung")
         ("nulis", "tulis"),
         ("ngebayar", "bayar"),
         ("taun", "tahun"),  # a dropped h
