@@ -236,7 +236,8 @@ def question_kind(text: str) -> Kind:
         return Kind.LAW
     if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:
         return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
-    if present & _LIMIT_WORDS:
+    asks_list = any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:]))
+    if present & _LIMIT_WORDS and not (asks_list and not present & _AMOUNT_WORDS):  # "minimal ikut program apa aja": a list
         return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
     if present & _SHARE_WORDS or (present & _SPLIT_WORDS and present & _PRICE_WORDS):
         return Kind.SHARE  # "iuran jp totalnya brp persen", "iuran jkn ppu dibagi gmn": a percentage, not the rupiah of an example
@@ -254,7 +255,7 @@ def question_kind(text: str) -> Kind:
         return Kind.REASON
     if present & _REQUIREMENT_WORDS:
         return Kind.REQUIREMENT
-    if any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:])):
+    if asks_list:
         return Kind.LIST
     if present & _CONDITION_WORDS or ws[:1] in (["does"], ["do"], ["is"], ["are"]):  # "Does BPJS pay for ...?": yes or no
         return Kind.CONDITION

@@ -62,6 +62,7 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("how much is the JKP benefit", Kind.AMOUNT),
         ("batas upah iuran jp", Kind.LIMIT),
         ("klaim jkk maksimal brp", Kind.LIMIT),
+        ("mau daftar bpu, wajib ambil program apa aja minimal?", Kind.LIST),  # "at least", of a list asked
         ("batas waktu klaim jkk", Kind.DURATION),
         ("jkp", Kind.ANY),
         ("berapa persen iuran jht", Kind.SHARE),  # a percentage, not the rupiah of an example
