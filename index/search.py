@@ -347,8 +347,10 @@ class Retriever:
         answer sentence states none of that kind (it is about when the contribution is paid), the first
         passage of the same program (any of its documents) among the `params.answer_top` best, within
         `params.figure_margin` of it, whose answer sentence states one moved first: the bold sentence is
-        read alone, so a figure elsewhere in the passage does not answer."""
-        if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS:
+        read alone, so a figure elsewhere in the passage does not answer. Requirements asked ("syaratnya
+        apa", "surat apa yg wajib dibawa") are met the same way by a list of them, not by one sentence
+        with a condition word ("JKP hanya diberikan kepada ... PHK")."""
+        if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS | {Kind.REQUIREMENT}:
             return order
         passages = self._stored.passages
         first = passages[found.ids[order[0]]]
@@ -363,10 +365,14 @@ class Retriever:
         return order
 
     def _answer_holds(self, found: Candidates, row: int) -> bool:
-        """Whether candidate `row`'s answer sentence holds the kind of fact asked (`holds`)."""
+        """Whether candidate `row`'s answer sentence holds the kind of fact asked (`holds`); for
+        requirements, whether it lists them (a line introducing a list, with its items)."""
         best = self._answer(found, row)
         text = self._stored.passages[found.ids[row]].text
-        return bool(best) and holds(found.kind, text[best[1][0] : best[1][1]])
+        if not best:
+            return False
+        span = text[best[1][0] : best[1][1]]
+        return "\n" in span.strip() if found.kind is Kind.REQUIREMENT else holds(found.kind, span)
 
     def _definition_first(self, order: np.ndarray, found: Candidates) -> np.ndarray:
         """`order` with, when the question asks only what a program is ("apa itu jkp", "jkp itu apa

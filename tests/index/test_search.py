@@ -357,6 +357,24 @@ def test_a_figure_asked_is_led_by_the_passage_whose_answer_sentence_states_it():
     assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
 
 
+def test_requirements_asked_are_led_by_the_close_passage_that_lists_them():
+    """ "kena phk dapet jkp gak? syaratnya apa": one sentence with a condition word ("hanya diberikan
+    kepada ...") gives way to the close passage of the same program whose answer lists the
+    requirements; not when the two are far apart."""
+    one = "JKP hanya diberikan kepada peserta yang terkena PHK."
+    listed = "Syarat JKP:\n• masa iuran 12 bulan dalam 24 bulan;\n• belum berusia 54 tahun saat mendaftar."
+    retriever = _documents(one, listed, programs=("JKP", "JKP"))
+    found = retriever.candidates("kena phk dapet jkp gak? syaratnya apa")
+    assert found.kind.value == "requirement"
+    rows = [int(np.flatnonzero(found.ids == i)[0]) for i in (0, 1)]
+    params = retriever.params
+    fused = np.zeros(2)
+    fused[rows] = 1.0, 1.0 - params.figure_margin / 2
+    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
+    fused[rows] = 1.0, 1.0 - 2 * params.figure_margin
+    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows
+
+
 def test_what_a_program_is_is_led_by_the_passage_that_defines_it():
     """ "jkp itu apa sih": a passage on when the right to JKP is lost gives way to the one defining
     JKP, however far down; not for a question about one of its rules ("apa itu masa tunggu jkp")."""
