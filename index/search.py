@@ -41,10 +41,17 @@ _ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|bol
 # A section of worked examples ("Contoh hitungan denda pelayanan"), and a question asking for one.
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
 _ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")
-# Treatment asked of a bare "bpjs" is BPJS Kesehatan's, unless the question speaks of a work accident, work or death.
-# Read in standard spelling (query_forms): "rs" is "rumah sakit" there, "opname" "rawat inap".
+# The BPJS body a question naming neither body nor program means, by what it asks (`Retriever._asked`), read in
+# standard spelling (query_forms: "rs" is "rumah sakit" there, "opname" "rawat inap"). Treatment is BPJS
+# Kesehatan's, unless the question speaks of a work accident, work or death; money on a death is BPJS
+# Ketenagakerjaan's (JKM, JKK, JHT: JKN pays none), unless it speaks of treatment.
 _TREATMENT = re.compile(r"\b(berobat\w*|obat|rumah sakit|puskesmas|faskes|klinik|dokter|rawat inap|igd)\b", re.I)
 _WORK_RISK = re.compile(r"\b(kecelakaan|celaka|kerja|bekerja|pekerjaan|meninggal|cacat)\b", re.I)
+_DEATH_MONEY = re.compile(
+    r"(?=.*\b(meninggal|kematian|wafat|dies|died|death)\b).*\b(santunan|uang|manfaat|get|gets|receive|menerima|terima|diterima|klaim|cair\w*|dana)\b",
+    re.I | re.S,
+)
+_IMPLIED_BODIES = ((_TREATMENT, _WORK_RISK, "kesehatan"), (_DEATH_MONEY, _TREATMENT, "ketenagakerjaan"))
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
 # A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
@@ -441,12 +448,12 @@ class Retriever:
         )
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The programs and the BPJS bodies a question names, or, for treatment asked of neither, BPJS
-        Kesehatan (`_TREATMENT`); read once per question, not per passage."""
+        """The programs and the BPJS bodies a question names, or, when it names neither, the body what it
+        asks implies (`_IMPLIED_BODIES`: treatment, money on a death); read once per question, not per passage."""
         named = frozenset(w for w in words(text) if w in self._programs)
         bodies = frozenset(BODY.findall(text.lower()))
-        if not named and not bodies and _TREATMENT.search(text) and not _WORK_RISK.search(text):
-            bodies = frozenset({"kesehatan"})  # "kartu bpjs ilang, gmn berobatnya": treatment is BPJS Kesehatan's
+        if not named and not bodies:  # "kartu bpjs ilang, gmn berobatnya", "what does the family get from bpjs if a worker dies"
+            bodies = next((frozenset({body}) for asks, unless, body in _IMPLIED_BODIES if asks.search(text) and not unless.search(text)), bodies)
         return named, bodies
 
     def _program_mismatch(self, asked: tuple[frozenset[str], frozenset[str]], passage: Passage, rare: frozenset[str] = frozenset()) -> bool:

@@ -524,10 +524,11 @@ def test_naming_the_asked_program_in_its_own_passage_answers_nothing():
     assert bold(1).startswith("Jaminan Kehilangan Pekerjaan (JKP) dibayar")
 
 
-def test_treatment_asked_without_a_body_is_bpjs_kesehatans():
+def test_a_bare_bpjs_means_the_body_what_is_asked_implies():
     """ "kartu bpjs ilang, gmn berobatnya": treatment is BPJS Kesehatan's, so the BPJS
     Ketenagakerjaan card loses as if the question had named BPJS Kesehatan; a work accident's
-    treatment is JKK's, and a question naming no treatment leaves both bodies open."""
+    treatment is JKK's, and a question naming no treatment leaves both bodies open. Money on a
+    death is BPJS Ketenagakerjaan's (JKN pays none), unless the question speaks of treatment."""
     texts = ["Kartu BPJS Ketenagakerjaan yang hilang: pakai kartu digital di JMO.", "Kartu JKN yang hilang: berobat dengan NIK."]
     passages = [
         Passage(id="a", text=texts[0], title="Kartu peserta BPJS Ketenagakerjaan", program="UMUM", doc="a.md"),
@@ -544,3 +545,7 @@ def test_treatment_asked_without_a_body_is_bpjs_kesehatans():
     assert other_body("kartu bpjs ilang, abis opname gmn") == [True, False]  # "opname": "rawat inap"
     assert other_body("kartu bpjs ilang gmn") == [False, False]
     assert other_body("kecelakaan kerja, kartu bpjs ilang, berobat gmn") == [False, False]
+    assert other_body("what does the family get from bpjs if a worker dies") == [False, True]
+    assert other_body("suami meninggal, uang santunan dr bpjs brp") == [False, True]
+    assert other_body("peserta meninggal, kartu bpjs nya gmn") == [False, False]  # no money asked
+    assert other_body("meninggal di rumah sakit, klaim bpjs gmn") == [False, False]  # treatment too
