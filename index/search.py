@@ -105,9 +105,9 @@ def _kept_terms() -> frozenset[str]:
 
 @cache
 def _program_terms(code: str) -> frozenset[str]:
-    """The terms of a program's code and full name ("jkp" -> jkp, jamin, hilang, kerja)."""
-    names = [a.long for a in acronyms() if a.short == code]
-    return frozenset(tokenize(" ".join([code, *names])))
+    """The terms of a program's code and full name, as a question naming it is searched ("jkp" ->
+    jkp, jamin, hilang, kerja)."""
+    return frozenset(tokenize(query_text(code)))
 
 
 def _shifted(fused: np.ndarray, rows: np.ndarray, delta: float) -> np.ndarray:
@@ -388,7 +388,7 @@ class Retriever:
         if found.kind is not Kind.DEFINITION or not len(order):
             return order
         asked = found.named
-        if not asked or found.direct - set(tokenize(query_text(" ".join(sorted(asked))))) - _DEFINITION_TERMS:
+        if not asked or found.direct - frozenset().union(*map(_program_terms, asked)) - _DEFINITION_TERMS:
             return order  # "apa itu masa tunggu jht" asks about a rule of JHT, not what JHT is
         passages = self._stored.passages
         for n, row in enumerate(order):
