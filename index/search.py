@@ -54,11 +54,15 @@ _DEATH_MONEY = re.compile(
 _IMPLIED_BODIES = ((_TREATMENT, _WORK_RISK, "kesehatan"), (_DEATH_MONEY, _TREATMENT, "ketenagakerjaan"))
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
-# A question about such a group names it, or says who asks or where they work ("sy ojol", "proyek").
-_SEGMENT_CUES = re.compile(
-    r"\b(bukan penerima upah|bpu|mandiri|informal|pedagang|petani|nelayan|ojek|ojol|kurir|sopir|freelance"
-    r"|pekerja migran|pmi|luar negeri|konstruksi|proyek|kontraktor|bangunan|asing|wna|tka|ekspatriat|expat)\b"
-)
+# Each group, by the words a question about it uses: its name, or who asks or where they work ("sy ojol",
+# "proyek"). Keyed by the group's program code (lower case; "asing" for foreign workers, who have none);
+# whatever `_SEGMENT` finds in a passage's head is one group's word.
+_GROUP_CUES = {
+    "bpu": re.compile(r"\b(bpu|bukan penerima upah|mandiri|informal|pedagang|petani|nelayan|ojek|ojol|kurir|sopir|freelance)\b", re.I),
+    "pmi": re.compile(r"\b(pmi|pekerja migran|luar negeri)\b", re.I),
+    "jasa-konstruksi": re.compile(r"\b(jasa konstruksi|konstruksi|proyek|kontraktor|bangunan)\b", re.I),
+    "asing": re.compile(r"\b(asing|pekerja asing|wna|tka|ekspatriat|expat)\b", re.I),
+}
 
 
 @dataclass(frozen=True)
@@ -274,24 +278,26 @@ class Retriever:
 
     def _misfits(self, question: str, text: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per candidate row `ids`: of a group of participants the question does not name (`text`: as
-        searched, acronyms expanded), on what is not covered when the question does not ask about
-        exceptions, a worked example when it asks for the rule (`_mismatched_last` reads them)."""
+        searched, acronyms expanded; "sy ojol, iuran jht brp" names BPU, so a PMI rule loses and a BPU
+        one does not), on what is not covered when the question does not ask about exceptions, a
+        worked example when it asks for the rule (`_mismatched_last` reads them)."""
         asked = standardise(question).lower()
-        segment, exclusion, example = self._passage_sections
+        groups, exclusion, example = self._passage_sections
+        named = frozenset(key for key, cue in _GROUP_CUES.items() if cue.search(text))
         return (
-            segment[ids] & (not _SEGMENT_CUES.search(text.lower())),
+            np.fromiter((bool(groups[i]) and not groups[i] & named for i in ids), bool, len(ids)),
             exclusion[ids] & (not _ASKS_EXCLUSION.search(asked)),
             example[ids] & (not _ASKS_EXAMPLE.search(asked)),
         )
 
     @cached_property
-    def _passage_sections(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per stored passage, read from its head once per index: whether it states a group's rule
-        (`_of_segment`), what is not covered, or a worked example."""
+    def _passage_sections(self) -> tuple[list[frozenset[str]], np.ndarray, np.ndarray]:
+        """Per stored passage, read from its head once per index: the groups whose rule it states
+        (`_groups`), whether it is on what is not covered, or a worked example."""
         passages = self._stored.passages
         heads = [_head(p) for p in passages]
         return (
-            np.array([self._of_segment(p) for p in passages], bool),
+            [self._groups(p) for p in passages],
             np.array([bool(_EXCLUSION.search(h)) for h in heads], bool),
             np.array([bool(_EXAMPLE.search(h)) for h in heads], bool),
         )
@@ -470,16 +476,17 @@ class Retriever:
         return bool(named and program not in named and specific) or self._other_body(bodies, passage)
 
     @staticmethod
-    def _of_segment(passage: Passage) -> bool:
-        """Whether a passage states a rule of a group of participants (BPU, PMI, construction, foreign
-        workers) rather than of the ordinary employee: its program is the group's, or its title's head
-        or a heading names it ("Iuran JHT bagi pekerja Bukan Penerima Upah"). BPJS Kesehatan's groups
+    def _groups(passage: Passage) -> frozenset[str]:
+        """The groups of participants (BPU, PMI, construction, foreign workers; `_GROUP_CUES` keys) whose
+        rule a passage states rather than the ordinary employee's: its program's, or those its title's
+        head or a heading names ("Iuran JHT bagi pekerja Bukan Penerima Upah"). BPJS Kesehatan's groups
         are not."""
         if passage.program.upper() in SEGMENT_PROGRAMS:
-            return True
+            return frozenset({passage.program.lower()})
         if passage.program.upper() in HEALTH_PROGRAMS:
-            return False
-        return bool(_SEGMENT.search(_head(passage)))
+            return frozenset()
+        named = [m.group() for m in _SEGMENT.finditer(_head(passage))]
+        return frozenset(key for key, cue in _GROUP_CUES.items() if any(cue.fullmatch(name) for name in named))
 
     def _other_body(self, bodies: frozenset[str], passage: Passage) -> bool:
         """The question names one BPJS body (Kesehatan, Ketenagakerjaan) and the passage's program is

@@ -423,10 +423,11 @@ def test_a_word_the_corpus_never_uses_does_not_weigh_on_the_answer_sentence():
     assert retriever._answer(english, row)[0] == pytest.approx(retriever._answer(indonesian, int(np.flatnonzero(indonesian.ids == 0)[0]))[0])
 
 
-def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_group():
+def test_a_rule_of_a_group_of_participants_loses_when_the_question_does_not_name_that_group():
     """ "iuran jht brp persen": the ordinary employee's 5,7% comes before the BPU 2% that a heading
-    gives to another group; "iuran jht bpu" and "sy ojol, iuran jht brp" name the group and keep it.
-    BPJS Kesehatan's own groups (PBPU) are the usual answer there and are left alone."""
+    gives to another group; "iuran jht bpu" and "sy ojol, iuran jht brp" name the group and keep it,
+    and the PMI rule, of a group they do not name, still loses. BPJS Kesehatan's own groups (PBPU)
+    are the usual answer there and are left alone."""
     texts = ["Iuran JHT 2% dari penghasilan.", "Iuran JHT 5,7% dari upah.", "Iuran JKN PBPU kelas III Rp42.000.", "Iuran JHT PMI Rp50.000."]
     passages = [
         Passage(id="a", text=texts[0], title="Iuran JHT", headings=("Iuran JHT bagi pekerja Bukan Penerima Upah",), program="JHT", doc="a.md"),
@@ -439,8 +440,12 @@ def test_a_rule_of_a_group_of_participants_loses_when_the_question_names_no_grou
     general = retriever.candidates("iuran jht brp persen")
     assert list(general.ids) == [0, 1, 2, 3] and list(general.segment) == [True, False, False, True]
     assert retriever._mismatched_last(np.ones(4), general, params)[0] == pytest.approx(1.0 - params.segment_penalty)
-    for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp", "iuran jht tki brp", "kerja di luar negri, iuran jht brp", "sy wna, iuran jht brp"):
-        assert not retriever.candidates(question).segment.any(), question
+    for question in ("iuran jht bpu brp", "sy ojol, iuran jht brp"):
+        assert list(retriever.candidates(question).segment) == [False, False, False, True], question
+    for question in ("iuran jht tki brp", "kerja di luar negri, iuran jht brp"):
+        assert list(retriever.candidates(question).segment) == [True, False, False, False], question
+    assert list(retriever.candidates("sy wna, iuran jht brp").segment) == [True, False, False, True]
+    assert not retriever.candidates("sy ojol, dulu tki, iuran jht brp").segment.any()
 
 
 def test_a_section_on_what_is_not_covered_loses_unless_the_exceptions_are_asked():
