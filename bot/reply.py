@@ -93,31 +93,47 @@ def lead_hit(page: Sequence[Hit]) -> Hit:
 
 
 def answer_text(hit: Hit) -> str:
-    """The sentence the engine chose as the answer (Hit.answer_span), or "" when there is none."""
-    span = hit.answer_span
+    """The sentence the engine chose as the answer (Hit.answer_span), whole, or "" when there is none."""
+    return _sentence(hit)
+
+
+def _sentence(hit: Hit, limit: int | None = None) -> str:
+    """The answer sentence of `hit`, with the line introducing its list when it is one item of a list
+    ("Dokumen yang diminta:\n• KTP;"): read alone, an item does not say what it is an item of. Over
+    `limit` characters, a list is quoted by the parts that may answer (`_condensed`), and what is
+    still too long is cut; "" when there is no answer sentence."""
+    text, span = hit.passage.text, hit.answer_span
     if span is None:
         return ""
-    a, b = span
-    return hit.passage.text[a:b].strip()
+    sentence = text[span[0] : span[1]].strip()
+    if limit and len(sentence) > limit:
+        sentence = shorten(_condensed(text, hit.answer_parts, span[1]) if hit.answer_parts else sentence, limit)
+    intro = list_intro(text, span)
+    return f"{text[intro[0]:intro[1]].strip()}\n{sentence}" if intro else sentence
 
 
-def excerpt(hit: Hit) -> str:
-    """A further hit's answer, quoted alone: its sentence, with the line introducing its list when it
-    is one item of a list ("Dokumen yang diminta:\n• KTP;")."""
-    sentence = answer_text(hit)
-    intro = list_intro(hit.passage.text, hit.answer_span) if sentence else None
-    return f"{hit.passage.text[intro[0]:intro[1]].strip()}\n{sentence}" if intro else sentence
+def _condensed(text: str, parts: Sequence[tuple[int, int]], end: int) -> str:
+    """A long list quoted by its introduction and the items that may answer (Hit.answer_parts), in
+    order, with "…" where items are left out (before `end`, where the list ends)."""
+    lines = []
+    for (a, b), after in zip(parts, [*(p[0] for p in parts[1:]), end]):
+        lines.append(text[a:b].strip())
+        if text[b:after].strip():
+            lines.append("…")
+    return "\n".join(lines)
 
 
-def _window(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
-    """The answer sentence and the verbatim text after it in its passage, cut to CONTEXT_CHARS.
+def _window(hit: Hit) -> tuple[str, str, str]:
+    """The answer sentence (cut to MAX_SENTENCE) and the verbatim text after it in its passage, cut
+    to CONTEXT_CHARS.
 
     Without an answer sentence (an old rule), the passage's opening is quoted instead.
     """
+    text, span = hit.passage.text, hit.answer_span
     if span is None:
         return "", "", shorten(text.strip(), CONTEXT_CHARS + 120)
     a, b = span
-    sentence = shorten(text[a:b], MAX_SENTENCE)
+    sentence = _sentence(hit, MAX_SENTENCE)
     following = text[b:].strip()
     gap = "\n" if "\n" in text[b : len(text) - len(text[b:].lstrip())] else " "
     if not following:
@@ -137,7 +153,7 @@ def _window(text: str, span: tuple[int, int] | None) -> tuple[str, str, str]:
 
 def quote_html(hit: Hit) -> str:
     """A passage as an HTML blockquote opening with its answer sentence in bold."""
-    sentence, gap, rest = _window(hit.passage.text, hit.answer_span)
+    sentence, gap, rest = _window(hit)
     body = f"<b>{html.escape(sentence)}</b>{gap}{html.escape(rest)}" if sentence else html.escape(rest)
     return f"<blockquote>{body}</blockquote>"
 
@@ -288,7 +304,7 @@ def answer_reply(
         for hit in [h for h in page if h is not hits[0] and h.passage.id not in seen]:
             if hit.passage.old_rule or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
-            block = f"<blockquote>{html.escape(shorten(excerpt(hit), MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
+            block = f"<blockquote>{html.escape(_sentence(hit, MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
             trial = "\n\n".join([*blocks, block])
             if len(visible_text(trial)) > MAX_VISIBLE:
                 break

@@ -17,7 +17,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, asked_rate, best_sentence, holds, question_kind, states
+from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, answer_parts, asked_rate, best_sentence, holds, question_kind, states
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -334,6 +334,7 @@ class Retriever:
             Hit(
                 self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]),
                 answer_span=a[1] if a else None, answer_score=a[0] if a else 0.0, other_program=bool(found.other_program[i]),
+                answer_parts=answer_parts(self._stored.passages[found.ids[i]].text, a[1], found.known) if a else (),
             )
             for i, a in zip(order, answers)
         )

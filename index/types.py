@@ -116,6 +116,7 @@ class Hit:
     lexical: float = 0.0  # the BM25 side's score, normalised to [0, 1] for this query
     answer_span: tuple[int, int] | None = None  # passage.text[a:b]: the sentence that answers (None: none, or an old rule)
     answer_score: float = 0.0  # how well that sentence holds what is asked (index/answer_sentence.py)
+    answer_parts: tuple[tuple[int, int], ...] = ()  # when that sentence is a list: its introduction and the items that may answer (answer_parts)
     other_program: bool = False  # the question names another program (or BPJS body) than this passage's
 
 

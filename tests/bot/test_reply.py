@@ -1,5 +1,6 @@
 """The reply formatter: pure functions from (question, language, result) to HTML and plain text."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -8,6 +9,7 @@ from bot.answer import _after_shown
 from bot.reply import (
     LEAD_MARGIN,
     MAX_MESSAGE,
+    MAX_SENTENCE,
     MAX_VISIBLE,
     answer_reply,
     answer_text,
@@ -111,6 +113,26 @@ def test_a_further_list_item_is_quoted_with_the_line_that_introduces_its_list():
     reply = answer_reply("iuran", "id", result(hit(), other))
     assert [p.id for p in reply.passages] == ["p1", "p3"]
     assert "<blockquote>Dokumen yang diminta:\n• nomor kartu JKN ibu;</blockquote>" in reply.html  # not the item alone, nor the sentence before
+
+
+def test_a_list_too_long_for_the_bold_is_quoted_by_the_items_that_may_answer():
+    """Cut at MAX_SENTENCE, twelve KRIS criteria lose the one asked ("suhu ... brp derajat") past the
+    cut: the bold keeps the introduction and the items the engine found (Hit.answer_parts), "…" for the
+    others. A list that fits is quoted whole."""
+    items = [f"• kriteria nomor {n} tentang hal yang cukup panjang untuk diuraikan di sini;" for n in range(1, 12)]
+    items.insert(9, "• suhu ruangan 20 sampai 26 derajat Celsius;")
+    text = "Ruang rawat inap KRIS harus memenuhi 12 kriteria:\n" + "\n".join(items)
+    assert len(text) > MAX_SENTENCE
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    long = Hit(passage(text=text), 0.9, answer_span=(0, len(text)), answer_parts=(lines[0], lines[10]))
+    reply = answer_reply("suhu kris brp derajat", "id", result(long))
+    assert reply.html.startswith(
+        "<blockquote><b>Ruang rawat inap KRIS harus memenuhi 12 kriteria:\n…\n• suhu ruangan 20 sampai 26 derajat Celsius;\n…</b>"
+    )
+    assert answer_text(long) == text  # --json keeps the whole sentence
+    short = "Kelas rawat:\n• suhu 20 sampai 26 derajat;\n• paling banyak 4 tempat tidur."
+    fits = Hit(passage(text=short), 0.9, answer_span=(0, len(short)), answer_parts=((0, 12), (13, 39)))
+    assert answer_reply("suhu kris", "id", result(fits)).html.startswith(f"<blockquote><b>{short}</b>")
 
 
 def test_a_follow_up_does_not_quote_again_beside_its_answer_what_the_previous_reply_quoted():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_span, asked_rate, defines, holds, list_intro, question_kind
+from index.answer_sentence import Kind, answer_parts, answer_span, asked_rate, defines, holds, list_intro, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -455,3 +455,23 @@ def test_which_programs_is_answered_by_the_sentence_naming_them():
     programs = ((), ("jkk", "jkm", "jht"))
     assert best("pekerja proyek konstruksi didaftarin ke program apa aja", text, programs=programs).startswith("Setiap pemberi kerja")
     assert best("pemberi kerja proyek konstruksi apa aja", text, programs=programs).startswith("Pemberi kerja ini meliputi")
+
+
+def test_the_parts_of_a_list_that_may_answer_are_its_introduction_and_the_items_sharing_a_word_asked():
+    """A reply too short for the whole list quotes these (bot/reply.py): "suhu" is asked, and only one
+    item names it; words the introduction already holds ("kris", "ruang") single out no item. Every
+    item sharing a word is kept ("tempat tidur" in two), none is picked alone."""
+    text = (
+        "Ruang rawat inap KRIS harus memenuhi kriteria:\n"
+        "• ventilasi udara paling sedikit 6 kali per jam;\n"
+        "• suhu ruangan 20 sampai 26 derajat Celsius;\n"
+        "• nakas per tempat tidur;\n"
+        "• ruang rawat paling banyak 4 tempat tidur."
+    )
+    whole = (0, len(text))
+    pieces = lambda question: [text[a:b] for a, b in answer_parts(text, whole, query_terms(question))]
+    assert pieces("suhu ruang kris brp derajat") == ["Ruang rawat inap KRIS harus memenuhi kriteria:", "• suhu ruangan 20 sampai 26 derajat Celsius;"]
+    assert pieces("kris brp tempat tidur") == ["Ruang rawat inap KRIS harus memenuhi kriteria:", "• nakas per tempat tidur;", "• ruang rawat paling banyak 4 tempat tidur."]
+    assert pieces("ruang rawat kris") == []  # no item stands out
+    assert pieces("kriteria kris apa aja udara suhu nakas tempat tidur") == []  # every item: the whole list
+    assert answer_parts(text, (0, text.index("\n")), query_terms("suhu kris")) == ()  # no list
