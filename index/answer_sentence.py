@@ -572,15 +572,17 @@ def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]
 
 def answer_parts(text: str, span: tuple[int, int], terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """When the answer at `span` is a list with its introduction, the pieces of it that answer: the
-    introduction and the items sharing a word with the question that the introduction does not
-    already hold ("suhu" for "suhu ruang kris brp derajat", of twelve criteria); () when it is no
-    such list or no item stands out that way. A reply too short for the whole list quotes these:
-    every item that may answer is kept, so no single item is picked for the worker to misread."""
+    introduction and the items sharing words with the question that the introduction does not
+    already hold ("suhu" for "suhu ruang kris brp derajat", of twelve criteria), at least half as
+    many as the item sharing most; () when it is no such list or no item stands out that way. A
+    reply too short for the whole list quotes these: every item that may answer is kept, so no
+    single item is picked for the worker to misread."""
     lines = [(span[0] + m.start(), span[0] + m.end()) for m in re.finditer(r"[^\n]+", text[span[0] : span[1]])]
     if len(lines) < 3 or not all(_LIST_LINE.match(text, a) for a, _ in lines[1:]):
         return ()
     asked = set(terms) - _terms_of(text[lines[0][0] : lines[0][1]])
-    kept = [line for line in lines[1:] if _terms_of(text[line[0] : line[1]]) & asked]
+    shared = [len(_terms_of(text[a:b]) & asked) for a, b in lines[1:]]
+    kept = [line for line, n in zip(lines[1:], shared) if n and 2 * n >= max(shared)]
     return (lines[0], *kept) if kept and len(kept) < len(lines) - 1 else ()
 
 

@@ -460,7 +460,8 @@ def test_which_programs_is_answered_by_the_sentence_naming_them():
 def test_the_parts_of_a_list_that_may_answer_are_its_introduction_and_the_items_sharing_a_word_asked():
     """A reply too short for the whole list quotes these (bot/reply.py): "suhu" is asked, and only one
     item names it; words the introduction already holds ("kris", "ruang") single out no item. Every
-    item sharing a word is kept ("tempat tidur" in two), none is picked alone."""
+    item sharing as many words is kept ("tempat tidur" in two), none is picked alone; one sharing
+    less than half as many as the best is left out ("suhu" beside "udara paling sedikit")."""
     text = (
         "Ruang rawat inap KRIS harus memenuhi kriteria:\n"
         "• ventilasi udara paling sedikit 6 kali per jam;\n"
@@ -473,5 +474,6 @@ def test_the_parts_of_a_list_that_may_answer_are_its_introduction_and_the_items_
     assert pieces("suhu ruang kris brp derajat") == ["Ruang rawat inap KRIS harus memenuhi kriteria:", "• suhu ruangan 20 sampai 26 derajat Celsius;"]
     assert pieces("kris brp tempat tidur") == ["Ruang rawat inap KRIS harus memenuhi kriteria:", "• nakas per tempat tidur;", "• ruang rawat paling banyak 4 tempat tidur."]
     assert pieces("ruang rawat kris") == []  # no item stands out
-    assert pieces("kriteria kris apa aja udara suhu nakas tempat tidur") == []  # every item: the whole list
+    assert pieces("udara suhu tidur kris") == []  # every item shares a word: the whole list
+    assert pieces("kris suhu, udara paling sedikit brp") == ["Ruang rawat inap KRIS harus memenuhi kriteria:", "• ventilasi udara paling sedikit 6 kali per jam;"]
     assert answer_parts(text, (0, text.index("\n")), query_terms("suhu kris")) == ()  # no list
