@@ -35,6 +35,9 @@ class FusionParams:
     agree_top: int = 3
     disagreement_penalty: float = 0.1  # taken off the confidence when they do not agree
     mismatch_penalty: float = 0.0  # taken off when the question names a program the passage is not about
+    # Taken off when the question is about a subject no BPJS program handles (THR, income tax, loans,
+    # traffic fines: index/data/off_topic.txt) and names no program, no BPJS body and not "bpjs".
+    off_topic_penalty: float = 0.5
     news_penalty: float = 0.15  # taken off a news passage's fused score (rules come from program documents)
     mismatch_rank_penalty: float = 0.1  # taken off the fused score of a passage of another program than the one asked
     # Taken off as well when the question names a BPJS body and the passage is the other body's
@@ -88,6 +91,7 @@ class Signals:
     lexical_rank: int  # 0-based rank on the BM25 side (the candidate count when it shares no term)
     margin: float = 0.0  # fused score over the second candidate's
     program_mismatch: bool = False  # the question names a program and the passage is about another
+    off_topic: bool = False  # the question is about a subject no BPJS program handles (index/data/off_topic.txt)
 
 
 def params_for(model: str) -> FusionParams:
@@ -122,10 +126,13 @@ def confidence(best_cosine: float, coverage: float, params: FusionParams) -> flo
 
 
 def answer_confidence(signals: Signals, params: FusionParams) -> float:
-    """`confidence`, lowered when the two sides disagree on the passage or its program is not the one asked."""
+    """`confidence`, lowered when the two sides disagree on the passage, its program is not the one
+    asked, or the question is about a subject no BPJS program handles."""
     conf = confidence(signals.cosine, signals.coverage, params)
     if max(signals.dense_rank, signals.lexical_rank) >= params.agree_top:
         conf -= params.disagreement_penalty
     if signals.program_mismatch:
         conf -= params.mismatch_penalty
+    if signals.off_topic:
+        conf -= params.off_topic_penalty
     return float(min(max(conf, 0.0), 1.0))

@@ -28,7 +28,8 @@ _SHORT_AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(rb|jt|k)$", re.I)  # "600rb", "5
 _AMOUNT_UNITS = {"rb": "ribu", "jt": "juta", "k": "ribu"}
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The lines of the word list `name` in index/data/, without blank lines and comments."""
     text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
@@ -43,7 +44,7 @@ class Acronym:
 @cache
 def informal_words() -> dict[str, str]:
     """Informal spelling or English word -> standard Indonesian word(s)."""
-    pairs = (line.split("\t") for name in WORD_LISTS for line in _data_lines(name))
+    pairs = (line.split("\t") for name in WORD_LISTS for line in data_lines(name))
     return {k.strip().lower(): v.strip().lower() for k, v in pairs}
 
 
@@ -52,14 +53,14 @@ def kept_beside() -> frozenset[str]:
     """Words the word lists keep beside the corpus's word for them: English words beside their
     Indonesian translation (english.tsv: "paid" -> "paid bayar"), places beside "luar negeri"
     (places.tsv: "taiwan" -> "taiwan luar negeri"). The corpus's word stands for them."""
-    pairs = (line.split("\t") for name in ("english.tsv", "places.tsv") for line in _data_lines(name))
+    pairs = (line.split("\t") for name in ("english.tsv", "places.tsv") for line in data_lines(name))
     kept = {k.strip().lower() for k, v in pairs if len(v.split()) > 1 and v.split()[0].lower() == k.strip().lower()}
     return frozenset(kept | {f"{k}s" for k in kept})  # "documents", as "document" (standardise)
 
 
 @cache
 def acronyms() -> tuple[Acronym, ...]:
-    rows = (line.split("\t") for line in _data_lines("acronyms.tsv"))
+    rows = (line.split("\t") for line in data_lines("acronyms.tsv"))
     return tuple(
         Acronym(row[0].strip().lower(), row[1].strip().lower(), len(row) > 2 and row[2].strip() == "upper")
         for row in rows
@@ -73,7 +74,7 @@ def _acronym_words() -> frozenset[str]:
 
 @cache
 def stopwords() -> frozenset[str]:
-    return frozenset(word for line in _data_lines("stopwords.txt") for word in line.split())
+    return frozenset(word for line in data_lines("stopwords.txt") for word in line.split())
 
 
 @cache

@@ -23,7 +23,7 @@ from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
 from index.fusion import FusionParams, Signals, answer_confidence, fuse, params_for
 from index.lexical import LexicalIndex
-from index.normalize import acronyms, kept_beside, query_forms, query_text, standardise, tokenize, word_set, words
+from index.normalize import acronyms, data_lines, kept_beside, query_forms, query_text, standardise, tokenize, word_set, words
 from index.passages import embedding_text, lexical_text
 from index.spelling import Speller
 from index.store import StoredIndex, embedding_key, read_index
@@ -51,6 +51,10 @@ _DEATH_MONEY = re.compile(
     r"(?=.*\b(meninggal|kematian|wafat|dies|died|death)\b).*\b(santunan|uang|manfaat|get|gets|receive|menerima|terima|diterima|klaim|cair\w*|dana)\b",
     re.I | re.S,
 )
+# Subjects no BPJS program handles (index/data/off_topic.txt), and the words that make a question about one
+# a question about BPJS after all ("thr kena potongan bpjs gak").
+_OFF_TOPIC = re.compile(rf"\b({'|'.join(re.escape(p) for p in data_lines('off_topic.txt'))})\b")
+_SCHEME_WORDS = frozenset({"bpjs", "jamsostek", "askes", "kis", "jkn"})
 _IMPLIED_BODIES = ((_TREATMENT, _WORK_RISK, "kesehatan"), (_DEATH_MONEY, _TREATMENT, "ketenagakerjaan"))
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
 _SEGMENT = re.compile(r"\b(bukan penerima upah|bpu|pekerja migran|pmi|jasa konstruksi|pekerja asing|wna)\b", re.I)
@@ -452,7 +456,17 @@ class Retriever:
             lexical_rank=lexical_rank,
             margin=margin,
             program_mismatch=bool(found.other_program[best]),
+            off_topic=self._off_topic(found),
         )
+
+    def _off_topic(self, found: Candidates) -> bool:
+        """Whether the question is about a subject no BPJS program handles (`_OFF_TOPIC`: "thr lebaran
+        paling lambat kapan", "gaji 8 jt kena pph 21 brp") and names no program, no BPJS body and not
+        "bpjs", which would make it one about BPJS ("pencairan jht kena pph 21?")."""
+        text = found.text.lower()
+        if not _OFF_TOPIC.search(text) or found.named or BODY.search(text):
+            return False
+        return not word_set(text) & _SCHEME_WORDS
 
     def _asked(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """The programs and the BPJS bodies a question names, or, when it names neither, the body what it

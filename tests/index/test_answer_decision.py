@@ -166,3 +166,24 @@ def test_a_passage_of_another_program_than_the_one_asked_loses_rank():
     assert retriever.rank(question, found, 3, plain).hits[0].passage.id == "tk", "the test needs the other body's passage ahead"
     assert retriever.rank(question, found, 3, strong).hits[0].passage.id == "kes"
     assert FusionParams().mismatch_rank_penalty > 0
+
+
+def test_a_subject_no_bpjs_program_handles_is_refused_unless_the_question_is_about_bpjs():
+    """ "thr lebaran dibayar paling lambat kapan" shares "dibayar paling lambat" with a contribution
+    deadline, but the holiday allowance is no BPJS matter (index/data/off_topic.txt): refused. Naming a
+    program, a BPJS body or "bpjs" makes it one ("pencairan jht kena pph 21", "thr kena potongan bpjs")."""
+    deadline = Passage(
+        id="jht", title="Iuran Jaminan Hari Tua (JHT)", program="JHT",
+        text="Iuran JHT dibayar paling lambat tanggal 15 bulan berikutnya. Pencairan JHT dikenai PPh 21 final.",
+    )
+    retriever = _retriever([deadline, *OTHER])
+    for question in ("thr lebaran dibayar paling lambat kapan", "gaji 8 jt kena pph 21 brp", "cara bikin npwp online", "bunga kta brp"):
+        found = retriever.candidates(question)
+        assert retriever._off_topic(found), question
+    for question in ("pencairan jht kena pph 21 gak", "thr kena potongan bpjs gak", "iuran dibayar paling lambat kapan", "bpjs ketenagakerjaan thr"):
+        assert not retriever._off_topic(retriever.candidates(question)), question
+    params = retriever.params
+    assert not retriever.search("thr lebaran dibayar paling lambat kapan").answered
+    asked = Signals(cosine=0.9, coverage=0.8, dense_rank=0, lexical_rank=0)
+    off = dataclasses.replace(asked, off_topic=True)
+    assert answer_confidence(off, params) == pytest.approx(answer_confidence(asked, params) - params.off_topic_penalty)

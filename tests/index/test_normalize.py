@@ -7,7 +7,7 @@ import pytest
 from index.normalize import (
     MAX_QUERY_CHARS,
     WORD_LISTS,
-    _data_lines,
+    data_lines,
     acronyms,
     clean,
     informal_words,
@@ -173,7 +173,7 @@ def test_stemming_joins_word_forms():
 
 def test_no_word_is_listed_twice_in_the_word_lists():
     """informal_words() merges the lists in order: a word listed twice would silently keep only its last meaning."""
-    keys = [line.split("\t")[0].strip().lower() for name in WORD_LISTS for line in _data_lines(name)]
+    keys = [line.split("\t")[0].strip().lower() for name in WORD_LISTS for line in data_lines(name)]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
 
 
