@@ -34,7 +34,7 @@ def test_informal_words_become_their_standard_spelling():
 
 @pytest.mark.parametrize(
     ("informal", "standard"),
-    [("dapetnya brp", "dapat manfaatnya berapa"), ("resignnya kapan", "resign mengundurkan dirinya kapan"), ("setaunnya cuma brp", "setahunnya hanya berapa"), ("hanya itu", "hanya itu")],
+    [("dapetnya brp", "dapat manfaatnya berapa"), ("resignnya kapan", "resign mengundurkan diri berhenti bekerjanya kapan"), ("setaunnya cuma brp", "setahunnya hanya berapa"), ("hanya itu", "hanya itu")],
 )
 def test_an_informal_word_with_its_nya_is_read_as_the_word(informal, standard):
     """"dapetnya" is "dapet" with -nya; a word that merely ends in "nya" ("hanya") is left alone."""
