@@ -126,6 +126,7 @@ def test_a_list_too_long_for_the_bold_is_quoted_by_the_items_that_may_answer():
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     long = Hit(passage(text=text), 0.9, answer_span=(0, len(text)), answer_parts=(lines[0], lines[10]))
     reply = answer_reply("suhu kris brp derajat", "id", result(long))
+    assert_telegram_html(reply.html)
     assert reply.html.startswith(
         "<blockquote><b>Ruang rawat inap KRIS harus memenuhi 12 kriteria:\n…\n• suhu ruangan 20 sampai 26 derajat Celsius;\n…</b>"
     )
