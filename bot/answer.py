@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from bot.conversation import Turn, answers_own_terms, resolve, topic_label, turn_of
 from bot.language import detect_language, is_supported
-from bot.reply import Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, shorten
+from bot.reply import Reply, answer_reply, answer_text, clarify_reply, no_answer_reply, off_topic_reply, shorten
 from bot.texts import t, ui_language
 from index import Retriever, SearchResult
 from index.normalize import MAX_QUERY_CHARS, printable
@@ -64,7 +64,7 @@ class Answer:
 
     def unlogged(self) -> Answer:
         """The same answer for when the question could not be logged: a refusal then does not say it was noted."""
-        if self.result.answered:
+        if self.result.answered or self.result.off_topic:
             return self
         framing, preface = _framing(self.language)
         return replace(self, reply=no_answer_reply(self.question, framing, self.suggestions, preface, logged=False))
@@ -152,6 +152,9 @@ def answer_message(
         shown = _after_shown(result, reply)
         more_from = shown if len(result.hits) > shown else None
         answer = Answer(message, language, result, reply, more_from=more_from, understood=understood, topic=searched_in)
+    elif result.off_topic:
+        reply = off_topic_reply(message, framing, preface)
+        answer = Answer(message, language, result, reply, understood=understood)
     else:
         suggestions = nearby_topics(retriever, result)
         reply = no_answer_reply(message, framing, suggestions, preface, logged=logged)

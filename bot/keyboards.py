@@ -99,10 +99,12 @@ def contact_button(programs: Sequence[str], language: str, sign: Signer) -> Inli
 
 def answer_keyboard(question_id: int | None, answer: Answer, sign: Signer) -> InlineKeyboardMarkup | None:
     """Buttons under an answer: more quotes, sources, 👍/👎, the hand-off to an officer; topic
-    buttons and the hand-off when unanswered."""
+    buttons and the hand-off when unanswered; none for a question no BPJS program handles."""
     language = answer.language
     if answer.clarify:
         return InlineKeyboardMarkup(program_buttons(answer.clarify, sign))
+    if answer.result.off_topic and not answer.answered:
+        return None  # no BPJS topic or officer answers it
     if not answer.reply.passages:
         return InlineKeyboardMarkup([*topic_buttons(answer.suggestions, language, sign), [contact_button((), language, sign)]])
     first: list[InlineKeyboardButton] = []

@@ -345,6 +345,13 @@ def no_answer_reply(
     return Reply(message, plain)
 
 
+def off_topic_reply(question: str, language: str, preface: str = "") -> Reply:
+    """The refusal of a question about a subject no BPJS program handles (SearchResult.off_topic):
+    what the bot answers instead, and no BPJS topic or channel, which could not help either."""
+    message = "\n\n".join([*([preface] if preface else []), t("off_topic", language, question=_echo(question))])
+    return Reply(message, to_plain(message))
+
+
 def clarify_reply(question: str, language: str, options: Sequence[tuple[str, str]], preface: str = "") -> Reply:
     """The question back: which program the message is about (buttons in Telegram, a list in the console)."""
     parts = [preface] if preface else []

@@ -41,6 +41,11 @@ TEXTS: dict[str, dict[str, str]] = {
             " yang saya punya."
         ),
         "no_answer_logged": "Pertanyaan ini sudah dicatat agar pengelola bisa melengkapinya.",
+        "off_topic": (
+            "🤔 Maaf, “<i>{question}</i>” sepertinya bukan soal program BPJS, jadi saya tidak bisa menjawabnya."
+            " Saya hanya menjawab pertanyaan tentang BPJS Ketenagakerjaan (JHT, JKK, JKM, JP, JKP) dan BPJS"
+            " Kesehatan (JKN-KIS), dengan kutipan dari sumbernya."
+        ),
         "no_answer_topics": "Mungkin salah satu topik ini membantu:",
         "clarify": "🤔 “<i>{question}</i>” untuk program apa? Pilih salah satu:",
         "understood": "💬 Saya anggap pertanyaan ini tentang <b>{topic}</b>.",
@@ -202,6 +207,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "🤔 Sorry, I could not find a confident answer to “<i>{question}</i>” in my sources."
         ),
         "no_answer_logged": "The question has been logged so the maintainers can fill the gap.",
+        "off_topic": (
+            "🤔 Sorry, “<i>{question}</i>” does not seem to be about a BPJS programme, so I cannot answer it."
+            " I only answer questions about BPJS Ketenagakerjaan (JHT, JKK, JKM, JP, JKP) and BPJS Kesehatan"
+            " (JKN-KIS), quoting their sources."
+        ),
         "no_answer_topics": "Maybe one of these topics helps:",
         "clarify": "🤔 Which programme is “<i>{question}</i>” about? Pick one:",
         "understood": "💬 I take this question to be about <b>{topic}</b>.",

@@ -342,8 +342,9 @@ class Retriever:
             )
             for i, a in zip(order, answers)
         )
-        conf = answer_confidence(self.signals(found, fused, full), params)
-        return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits)
+        signals = self.signals(found, fused, full)
+        conf = answer_confidence(signals, params)
+        return SearchResult(question=question, answered=conf >= params.threshold, confidence=conf, hits=hits, off_topic=signals.off_topic)
 
     def fused_order(
         self, found: Candidates, params: FusionParams | None = None, *, topic: Collection[str] = ()
@@ -463,7 +464,7 @@ class Retriever:
         """Whether the question is about a subject no BPJS program handles (`_OFF_TOPIC`: "thr lebaran
         paling lambat kapan", "gaji 8 jt kena pph 21 brp") and names no program, no BPJS body and not
         "bpjs", which would make it one about BPJS ("pencairan jht kena pph 21?")."""
-        text = found.text.lower()
+        text = f"{found.question}\n{found.text}".lower()  # as asked too: "tax return" is searched as "tax pajak return"
         if not _OFF_TOPIC.search(text) or found.named or BODY.search(text):
             return False
         return not word_set(text) & _SCHEME_WORDS

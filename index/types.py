@@ -128,12 +128,14 @@ class SearchResult:
     answered: bool
     confidence: float
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    off_topic: bool = False  # about a subject no BPJS program handles (index/data/off_topic.txt): refused
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answered": self.answered,
             "confidence": round(self.confidence, 4),
+            "off_topic": self.off_topic,
             "hits": [
                 {
                     "id": h.passage.id,

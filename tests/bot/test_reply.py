@@ -17,6 +17,7 @@ from bot.reply import (
     first_page,
     format_date,
     no_answer_reply,
+    off_topic_reply,
     passage_reply,
     shorten,
     sources_reply,
@@ -229,6 +230,13 @@ def test_no_answer_is_honest_and_lists_topics_in_plain_text():
     assert "telepon 175" in reply.html and "Care Center 165" in reply.html
     assert "• Jaminan Kehilangan Pekerjaan\n• Jaminan Hari Tua" in reply.plain
     assert "• Jaminan" not in reply.html  # in Telegram the topics are buttons
+
+
+def test_a_question_no_bpjs_program_handles_is_refused_without_topics_or_channels():
+    reply = off_topic_reply("thr <lebaran> kapan", "id")
+    assert_telegram_html(reply.html)
+    assert "thr &lt;lebaran&gt; kapan" in reply.html and "bukan soal program BPJS" in reply.html
+    assert "175" not in reply.html and "165" not in reply.html and "dicatat" not in reply.html
 
 
 def test_contact_reply_gives_the_official_channels():

@@ -59,7 +59,8 @@ def test_search_json_schema(built, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert set(data) == {"question", "answered", "confidence", "hits"}
+    assert set(data) == {"question", "answered", "confidence", "off_topic", "hits"}
+    assert data["off_topic"] is False
     assert data["question"] == "berapa iuran jkn kelas 3"
     assert isinstance(data["answered"], bool) and 0 <= data["confidence"] <= 1
     assert len(data["hits"]) == 3
