@@ -156,8 +156,9 @@ def run_bpjs(encoder: Encoder, weights: list[float], index_dir=None) -> dict | N
     for name, path in sets.items():
         if name not in missing:
             out["sets"][set_label(name)] = res = run_set(retriever, read_cases(path), weights)
-            if name in HELD_OUT:
+            if name in HELD_OUT:  # which of its questions were answered, and how surely, is not to be read either
                 res["default"]["misses"] = [f"{len(res['default']['misses'])} withheld (held-out set)"]
+                res["confidence"] = f"{len(res['confidence'])} withheld (held-out set)"
     return out
 
 
