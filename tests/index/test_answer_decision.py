@@ -177,7 +177,7 @@ def test_a_subject_no_bpjs_program_handles_is_refused_unless_the_question_is_abo
         text="Iuran JHT dibayar paling lambat tanggal 15 bulan berikutnya. Pencairan JHT dikenai PPh 21 final.",
     )
     retriever = _retriever([deadline, *OTHER])
-    for question in ("thr lebaran dibayar paling lambat kapan", "gaji 8 jt kena pph 21 brp", "cara bikin npwp online", "bunga kta brp"):
+    for question in ("thr lebaran dibayar paling lambat kapan", "gaji 8 jt kena pph 21 brp", "cara bikin npwp online", "bunga kta brp", "what is the minimum wage in jakarta"):
         found = retriever.candidates(question)
         assert retriever._off_topic(found), question
     for question in ("pencairan jht kena pph 21 gak", "thr kena potongan bpjs gak", "iuran dibayar paling lambat kapan", "bpjs ketenagakerjaan thr"):
