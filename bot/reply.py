@@ -132,7 +132,7 @@ def _window(hit: Hit) -> tuple[str, str, str]:
     text, span = hit.passage.text, hit.answer_span
     if span is None:
         return "", "", shorten(text.strip(), CONTEXT_CHARS + 120)
-    a, b = span
+    b = span[1]
     sentence = _sentence(hit, MAX_SENTENCE)
     following = text[b:].strip()
     gap = "\n" if "\n" in text[b : len(text) - len(text[b:].lstrip())] else " "

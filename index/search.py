@@ -51,9 +51,8 @@ _DEATH_MONEY = re.compile(
     r"(?=.*\b(meninggal|kematian|wafat|dies|died|death)\b).*\b(santunan|uang|manfaat|get|gets|receive|menerima|terima|diterima|klaim|cair\w*|dana)\b",
     re.I | re.S,
 )
-# Subjects no BPJS program handles (index/data/off_topic.txt), and the words that make a question about one
-# a question about BPJS after all ("thr kena potongan bpjs gak").
-_OFF_TOPIC = re.compile(rf"\b({'|'.join(re.escape(p) for p in data_lines('off_topic.txt'))})\b")
+# The words that make a question about a subject no BPJS program handles (`_off_topic_subjects`) a question
+# about BPJS after all ("thr kena potongan bpjs gak").
 _SCHEME_WORDS = frozenset({"bpjs", "jamsostek", "askes", "kis", "jkn"})
 _IMPLIED_BODIES = ((_TREATMENT, _WORK_RISK, "kesehatan"), (_DEATH_MONEY, _TREATMENT, "ketenagakerjaan"))
 # A group of participants with rules of its own (types.SEGMENT_PROGRAMS, and foreign workers), as a title's head or a heading names it.
@@ -101,6 +100,12 @@ class Candidates:
     def rate(self) -> str:
         """The unit of time an amount is asked per ("brp sebulan" -> "bulan"), or "" (`asked_rate`)."""
         return asked_rate(self.question)
+
+
+@cache
+def _off_topic_subjects() -> re.Pattern:
+    """The subjects no BPJS program handles (index/data/off_topic.txt), as one pattern of whole phrases."""
+    return re.compile(rf"\b({'|'.join(re.escape(p) for p in data_lines('off_topic.txt'))})\b")
 
 
 @cache
@@ -334,13 +339,14 @@ class Retriever:
         fused, lexical, full = self.fused_order(found, params, topic=topic)
         order = full[:k]
         answers = [self._answer(found, int(i)) for i in order]  # the sentence of each hit that answers (index/answer_sentence.py)
+        passages = [self._stored.passages[found.ids[i]] for i in order]
         hits = tuple(
             Hit(
-                self._stored.passages[found.ids[i]], float(fused[i]), float(found.cosines[i]), float(lexical[i]),
+                p, float(fused[i]), float(found.cosines[i]), float(lexical[i]),
                 answer_span=a[1] if a else None, answer_score=a[0] if a else 0.0, other_program=bool(found.other_program[i]),
-                answer_parts=answer_parts(self._stored.passages[found.ids[i]].text, a[1], found.known) if a else (),
+                answer_parts=answer_parts(p.text, a[1], found.known) if a else (),
             )
-            for i, a in zip(order, answers)
+            for i, p, a in zip(order, passages, answers)
         )
         signals = self.signals(found, fused, full)
         conf = answer_confidence(signals, params)
@@ -461,11 +467,11 @@ class Retriever:
         )
 
     def _off_topic(self, found: Candidates) -> bool:
-        """Whether the question is about a subject no BPJS program handles (`_OFF_TOPIC`: "thr lebaran
+        """Whether the question is about a subject no BPJS program handles (`_off_topic_subjects`: "thr lebaran
         paling lambat kapan", "gaji 8 jt kena pph 21 brp") and names no program, no BPJS body and not
         "bpjs", which would make it one about BPJS ("pencairan jht kena pph 21?")."""
         text = f"{found.question}\n{found.text}".lower()  # as asked too: "tax return" is searched as "tax pajak return"
-        if not _OFF_TOPIC.search(text) or found.named or BODY.search(text):
+        if not _off_topic_subjects().search(text) or found.named or BODY.search(text):
             return False
         return not word_set(text) & _SCHEME_WORDS
 
