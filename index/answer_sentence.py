@@ -7,8 +7,9 @@ lama"/"kapan"/"tanggal berapa" -> a duration or date, "batas"/"maksimal" -> eith
 "cara"/"bagaimana"/"lewat apa"/"di mana" -> steps or a channel, "syarat" -> requirements,
 "apakah"/"bisa" -> a condition, "bedanya" -> a comparison, "buat apa" -> a use ("untuk",
 "dipakai"), "siapa yang bayar" -> a party ("dibayar oleh pemberi kerja"), "nomor ... berapa" ->
-a number to call, "berapa orang/kali/anak" -> a count, "apa itu" -> a definition, of what the
-sentence names before its "adalah") and
+a number to call, "berapa orang/kali/anak" -> a count, "program apa", "which programmes" -> the
+programs, two or more named ("JKK dan JKM"), "apa itu" -> a definition, of what the sentence names
+before its "adalah") and
 matched against what a sentence holds (a number with Rp/%/bulan/hari/tahun, a list item,
 "dokumen"/"KTP", "jika"/"wajib", "sedangkan", "adalah"...; a regulation's number, "PP No. 37 Tahun
 2021", is no figure). A sentence holding the fact that points back ("Nilainya Rp174.000.000")
@@ -31,6 +32,7 @@ from enum import Enum
 
 from index.normalize import standardise, stem, stopwords, tokenize, word_set, words
 from index.sentences import sentence_spans
+from index.types import SEGMENT_PROGRAMS
 
 
 class Kind(Enum):
@@ -46,6 +48,7 @@ class Kind(Enum):
     DEFINITION = "definition"
     PARTY = "party"
     LIST = "list"
+    PROGRAMS = "programs"
     LAW = "law"
     REASON = "reason"
     PURPOSE = "purpose"
@@ -81,6 +84,7 @@ _NUMBER_TERMS = frozenset(tokenize(" ".join(_NUMBER_WORDS)))  # the words asking
 _REQUIREMENT_TERMS = frozenset(tokenize(" ".join(_REQUIREMENT_WORDS)))  # the words asking for conditions, as terms
 _PURPOSE_TERMS = frozenset(tokenize("buat untuk guna used for"))  # the words asking for a use ("buat apa"), as terms
 _PROGRAM_WORDS = frozenset(tokenize("program programs programme programmes"))  # "program apa aja": which programs
+_GROUPS = frozenset(p.lower() for p in SEGMENT_PROGRAMS)
 
 # Who pays, registers, receives or is entitled ("siapa yang bayar iuran jkk": "dibayar oleh pemberi kerja").
 _PARTIES = (
@@ -237,7 +241,11 @@ def question_kind(text: str) -> Kind:
     if present & _NUMBER_WORDS and present & {"berapa", "berapakah"}:
         return Kind.NUMBER  # "nomor call center berapa": a number to dial, not an amount
     asks_list = any(w in ("apa", "what", "mana", "siapa") and nxt in ("saja", "aja", "are") for w, nxt in zip(ws, ws[1:]))
-    if present & _LIMIT_WORDS and not (asks_list and not present & _AMOUNT_WORDS):  # "minimal ikut program apa aja": a list
+    asks_programs = any(  # "terdaftar di program apa", "which BPJS programmes": the programs, named, are the answer
+        (w in _PROGRAM_WORDS and {"apa", "mana"} & set(ws[i + 1 : i + 4])) or (w in ("which", "what") and _PROGRAM_WORDS & set(ws[i + 1 : i + 4]))
+        for i, w in enumerate(ws)
+    )
+    if present & _LIMIT_WORDS and not ((asks_list or asks_programs) and not present & _AMOUNT_WORDS):  # "minimal ikut program apa aja": a list
         return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
     if present & _SHARE_WORDS or (present & _SPLIT_WORDS and present & _PRICE_WORDS):
         return Kind.SHARE  # "iuran jp totalnya brp persen", "iuran jkn ppu dibagi gmn": a percentage, not the rupiah of an example
@@ -253,6 +261,8 @@ def question_kind(text: str) -> Kind:
         return Kind.COMPARISON
     if present & _REASON_WORDS:
         return Kind.REASON
+    if asks_programs:
+        return Kind.PROGRAMS  # "syarat jkp, hrs terdaftar di program apa": the programs, not the conditions
     if present & _REQUIREMENT_WORDS:
         return Kind.REQUIREMENT
     if asks_list:
@@ -414,14 +424,12 @@ def scored_sentences(
     total = sum(weights.values()) or 1.0
     lexical = [sum(w / spread[t] for t, w in weights.items() if t in present) / total for present in found]
     asks_example = bool(_EXAMPLE_TERMS & set(terms))
-    # "program apa aja": the programs a sentence names are the list asked ("JKK dan JKM"), two or more.
-    listed = frozenset((*programs[0], *programs[1])) if kind is Kind.LIST and set(terms) & _PROGRAM_WORDS else frozenset()
     out = []
     held_before = False
     for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         score = lexical[i]
-        held = holds(kind, sentence) or len(listed & word_set(sentence)) >= 2
+        held = lists_programs(sentence, (*programs[0], *programs[1])) if kind is Kind.PROGRAMS else holds(kind, sentence)
         if held:
             score += KIND_WEIGHT if _states_figure(kind, sentence) else WORD_ONLY_SHARE * KIND_WEIGHT
             if i and _BACK_REFERENCE.match(sentence) and not held_before:
@@ -447,6 +455,12 @@ def scored_sentences(
         out.append((score, (a, b)))
         held_before = held
     return out
+
+
+def lists_programs(sentence: str, programs: Collection[str]) -> bool:
+    """Whether a sentence names two or more of `programs` ("JKK dan JKM"), the answer to "program apa
+    aja" that a list of documents is not; a group of participants (BPU, PMI) is no program to join."""
+    return len((frozenset(programs) - _GROUPS) & word_set(sentence)) >= 2
 
 
 def _names_only_others(sentence: str, asked: Collection[str], others: Collection[str]) -> bool:
@@ -542,7 +556,7 @@ def best_sentence(
     if not scored:
         return None
     score, span = max(scored, key=lambda item: item[0])  # max keeps the first of equals
-    if kind in (Kind.STEPS, Kind.LIST) and _LIST_LINE.match(text, span[0]):
+    if kind in (Kind.STEPS, Kind.LIST, Kind.PROGRAMS) and _LIST_LINE.match(text, span[0]):
         span = _whole_list(text, span)  # steps are answered by all of them, in order
     return score, _with_premise(text, span, [s for _, s in scored])
 

@@ -17,7 +17,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.answer_sentence import DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, answer_parts, asked_rate, best_sentence, holds, question_kind, states
+from index.answer_sentence import (
+    DEFINITION_WORDS, EXAMPLE_WORDS, FIGURE_KINDS, Kind, answer_parts, asked_rate, best_sentence, holds, lists_programs, question_kind, states,
+)
 from index.dense import DenseIndex
 from index.encoders import Encoder, load_encoder, vector_family
 from index.errors import IndexLoadError
@@ -66,6 +68,11 @@ _GROUP_CUES = {
     "jasa-konstruksi": re.compile(r"\b(jasa konstruksi|konstruksi|proyek|kontraktor|bangunan)\b", re.I),
     "asing": re.compile(r"\b(asing|pekerja asing|wna|tka|ekspatriat|expat)\b", re.I),
 }
+
+# The kinds of fact a passage leads with only when its answer sentence holds one (`_figure_first`): a
+# figure, the requirements, the programs to join, a use ("buat apa"), a party ("dibayar siapa"). Not
+# steps, a condition or a definition, whose signals ("lewat", "bisa", "adalah") most sentences hold.
+_HELD_FIRST = FIGURE_KINDS | {Kind.REQUIREMENT, Kind.PROGRAMS, Kind.PURPOSE, Kind.PARTY}
 
 
 @dataclass(frozen=True)
@@ -374,8 +381,9 @@ class Retriever:
         `params.figure_margin` of it, whose answer sentence states one moved first: the bold sentence is
         read alone, so a figure elsewhere in the passage does not answer. Requirements asked ("syaratnya
         apa", "surat apa yg wajib dibawa") are met the same way by a list of them, not by one sentence
-        with a condition word ("JKP hanya diberikan kepada ... PHK")."""
-        if params.figure_margin <= 0 or len(order) < 2 or found.kind not in FIGURE_KINDS | {Kind.REQUIREMENT}:
+        with a condition word ("JKP hanya diberikan kepada ... PHK"); the other kinds of `_HELD_FIRST`
+        (the programs, a use, a party) by a sentence holding them."""
+        if params.figure_margin <= 0 or len(order) < 2 or found.kind not in _HELD_FIRST:
             return order
         passages = self._stored.passages
         first = passages[found.ids[order[0]]]
@@ -397,6 +405,8 @@ class Retriever:
         if not best:
             return False
         span = text[best[1][0] : best[1][1]]
+        if found.kind is Kind.PROGRAMS:
+            return lists_programs(span, self._specific_programs)
         return "\n" in span.strip() if found.kind is Kind.REQUIREMENT else holds(found.kind, span)
 
     def _definition_first(self, order: np.ndarray, found: Candidates) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_sentence import Kind, answer_parts, answer_span, asked_rate, defines, holds, list_intro, question_kind
+from index.answer_sentence import Kind, answer_parts, answer_span, asked_rate, defines, holds, list_intro, lists_programs, question_kind
 from index.normalize import query_terms, standardise, tokenize
 
 PASSAGE = (
@@ -62,7 +62,10 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("how much is the JKP benefit", Kind.AMOUNT),
         ("batas upah iuran jp", Kind.LIMIT),
         ("klaim jkk maksimal brp", Kind.LIMIT),
-        ("mau daftar bpu, wajib ambil program apa aja minimal?", Kind.LIST),  # "at least", of a list asked
+        ("mau daftar bpu, wajib ambil program apa aja minimal?", Kind.PROGRAMS),  # "at least", of a list asked
+        ("syarat jkp harus ikut program apa dulu", Kind.PROGRAMS),  # the programs, not the conditions
+        ("which BPJS programmes must a driver join", Kind.PROGRAMS),
+        ("program apa yg wajib buat pekerja migran", Kind.PROGRAMS),
         ("batas waktu klaim jkk", Kind.DURATION),
         ("jkp", Kind.ANY),
         ("berapa persen iuran jht", Kind.SHARE),  # a percentage, not the rupiah of an example
@@ -455,6 +458,20 @@ def test_which_programs_is_answered_by_the_sentence_naming_them():
     programs = ((), ("jkk", "jkm", "jht"))
     assert best("pekerja proyek konstruksi didaftarin ke program apa aja", text, programs=programs).startswith("Setiap pemberi kerja")
     assert best("pemberi kerja proyek konstruksi apa aja", text, programs=programs).startswith("Pemberi kerja ini meliputi")
+
+
+def test_which_programs_is_not_answered_by_a_list_of_something_else():
+    """ "daftar bpu wajib ikut program apa": the sentence naming two programs answers; the list of
+    documents to bring, though a list, names none; a group of participants (BPU) is no program."""
+    text = (
+        "Untuk mendaftar sebagai peserta BPU, siapkan:\n"
+        "• e-KTP;\n"
+        "• nomor ponsel aktif.\n"
+        "Peserta BPU mengikuti dua program dasar: JKK dan JKM."
+    )
+    programs = ((), ("jkk", "jkm", "jht", "bpu", "pmi"))
+    assert best("daftar bpu wajib ikut program apa", text, programs=programs).startswith("Peserta BPU mengikuti")
+    assert not lists_programs("Peserta BPU dan PMI mendaftar sendiri.", programs[1])
 
 
 def test_the_parts_of_a_list_that_may_answer_are_its_introduction_and_the_items_sharing_a_word_asked():

@@ -375,6 +375,32 @@ def test_requirements_asked_are_led_by_the_close_passage_that_lists_them():
     assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "holding"),
+    [
+        # "program apa": the passage on registering gives way to the one naming the programs joined
+        ("daftar bpu wajib ikut program apa", "Daftar BPU lewat JMO dengan e-KTP dan nomor ponsel.", "Peserta BPU ikut JKK dan JKM."),
+        # "buat apa": a passage on the tax of a partial claim gives way to the one saying what it is for
+        ("jht 10 persen buat apa", "Pertimbangkan pajaknya sebelum mengambil JHT 10%.", "JHT 10% diambil untuk persiapan masa pensiun."),
+        # "dibayar siapa": who pays, not when
+        ("iuran jkp dibayar siapa", "Iuran JKP dibayar setiap bulan.", "Iuran JKP dibayar oleh pemerintah pusat."),
+    ],
+)
+def test_a_use_a_party_or_the_programs_asked_are_led_by_the_close_passage_that_states_them(question, first, holding):
+    """As a figure is (above): the bold sentence is read alone, so of two close passages of one
+    program, the one whose answer sentence holds what is asked leads; not when they are far apart.
+    (Two more passages make JKK and JKM programs of the corpus.)"""
+    retriever = _documents(first, holding, "JKK.", "JKM.", docs=("a.md", "b.md", "c.md", "d.md"), programs=("JHT", "JHT", "JKK", "JKM"))
+    found = retriever.candidates(question)
+    rows = [int(np.flatnonzero(found.ids == i)[0]) for i in (0, 1)]
+    params = retriever.params
+    fused = np.zeros(2)
+    fused[rows] = 1.0, 1.0 - params.figure_margin / 2
+    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
+    fused[rows] = 1.0, 1.0 - 2 * params.figure_margin
+    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows
+
+
 def test_what_a_program_is_is_led_by_the_passage_that_defines_it():
     """ "jkp itu apa sih": a passage on when the right to JKP is lost gives way to the one defining
     JKP, however far down; not for a question about one of its rules ("apa itu masa tunggu jkp")."""
