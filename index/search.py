@@ -378,8 +378,10 @@ class Retriever:
         """`order` with, when the question asks for a figure ("iuran jht brp") and the best passage's
         answer sentence states none of that kind (it is about when the contribution is paid), the first
         passage of the same program (any of its documents) among the `params.answer_top` best, within
-        `params.figure_margin` of it, whose answer sentence states one moved first: the bold sentence is
-        read alone, so a figure elsewhere in the passage does not answer. Requirements asked ("syaratnya
+        `params.figure_margin` of it, whose answer sentence states one moved first (of several, the one
+        whose sentence answers best: "mlt buat renovasi maks brp", the renovation loan's cap, not the
+        30% of a JHT claim the rules mention): the bold sentence is read alone, so a figure elsewhere in
+        the passage does not answer. Requirements asked ("syaratnya
         apa", "surat apa yg wajib dibawa") are met the same way by a list of them, not by one sentence
         with a condition word ("JKP hanya diberikan kepada ... PHK"); the other kinds of `_HELD_FIRST`
         (the programs, a use, a party) by a sentence holding them."""
@@ -389,13 +391,17 @@ class Retriever:
         first = passages[found.ids[order[0]]]
         if not first.doc or self._answer_holds(found, int(order[0])):
             return order
+        holding = []  # (answer score, position) of the close passages of that program whose bold holds it
         for n in range(1, min(params.answer_top, len(order))):
             if fused[order[0]] - fused[order[n]] > params.figure_margin:
                 break
             other = passages[found.ids[order[n]]]
             if other.program == first.program and not other.old_rule and self._answer_holds(found, int(order[n])):
-                return np.concatenate([order[n : n + 1], np.delete(order, n)])
-        return order
+                holding.append((self._answer(found, int(order[n]))[0], -n))
+        if not holding:
+            return order
+        n = -max(holding)[1]  # the best answer sentence; of equals, the better ranked
+        return np.concatenate([order[n : n + 1], np.delete(order, n)])
 
     def _answer_holds(self, found: Candidates, row: int) -> bool:
         """Whether candidate `row`'s answer sentence holds the kind of fact asked (`holds`); for

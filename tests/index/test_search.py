@@ -341,6 +341,20 @@ def test_a_figure_asked_is_led_by_the_close_passage_of_the_program_that_states_o
     assert list(retriever._figure_first(np.array([0, 1]), np.array([1.0, 0.99]), unasked, params)) == [0, 1]
 
 
+def test_of_close_passages_stating_a_figure_the_one_whose_sentence_answers_best_leads():
+    """ "mlt buat renovasi rumah maksimal brp": two close passages state a figure; the renovation
+    loan's cap leads, not the 30% of a JHT claim that the first one to state a figure mentions."""
+    first = "MLT adalah fasilitas pembiayaan perumahan bagi peserta JHT."
+    weak = "MLT berbeda dengan klaim JHT sebagian 30% untuk rumah."
+    strong = "Pinjaman renovasi rumah MLT paling banyak Rp200.000.000."
+    retriever = _documents(first, weak, strong, docs=("a.md", "b.md", "c.md"), programs=("MLT", "MLT", "MLT"))
+    found = retriever.candidates("mlt buat renovasi rumah maksimal brp")
+    rows = [int(np.flatnonzero(found.ids == i)[0]) for i in (0, 1, 2)]
+    fused = np.zeros(3)
+    fused[rows] = 1.0, 0.99, 0.98
+    assert list(retriever._figure_first(np.array(rows), fused, found, retriever.params)) == [rows[2], rows[0], rows[1]]
+
+
 def test_a_figure_asked_is_led_by_the_passage_whose_answer_sentence_states_it():
     """ "santunan kematian jkk brp": a passage whose answer sentence says only when the benefit is paid
     gives way, though another of its sentences holds a figure, since the bold sentence is read alone."""
