@@ -38,8 +38,9 @@ SEGMENT_IDF = 2.5  # a term in fewer than about 1 passage in 12 names what it is
 _DEFINITION_TERMS = frozenset(tokenize(" ".join(DEFINITION_WORDS)))  # "maksud", "erti": what a definition question adds
 # A section on what is not covered ("Ambulans yang tidak dijamin JKN"), as its title's head or a heading says.
 _EXCLUSION = re.compile(r"\b(tidak|bukan) (dijamin|ditanggung|dibayar|termasuk)\b", re.I)
-# A question asking about what is not covered ("yg gak ditanggung apa aja"); a closing "ditanggung gak?" only asks yes or no.
-_ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b")
+# A question asking about what is not covered ("yg gak ditanggung apa aja"), or whether a right is lost ("iuran jp
+# ... duitnya ilang?": when JP is not paid); a closing "ditanggung gak?" only asks yes or no.
+_ASKS_EXCLUSION = re.compile(r"\b(tidak|bukan|belum|not)\s+((di|ter)\w+|bisa|boleh|dapat|masuk|cover\w*|include\w*)\b|\b(hilang|hangus|gugur|lost|forfeited)\b")
 # A section of worked examples ("Contoh hitungan denda pelayanan"), and a question asking for one.
 _EXAMPLE = re.compile(r"\bcontoh\b", re.I)
 _ASKS_EXAMPLE = re.compile(rf"\b({'|'.join(sorted(EXAMPLE_WORDS))})\b")

@@ -490,7 +490,8 @@ def test_a_rule_of_a_group_of_participants_loses_when_the_question_does_not_name
 
 def test_a_section_on_what_is_not_covered_loses_unless_the_exceptions_are_asked():
     """ "ambulans ditanggung bpjs kes?": the ambulance JKN covers leads, not the ones it does not;
-    "ambulans yg tidak ditanggung apa aja" asks for those. A closing "gak" only asks yes or no."""
+    "ambulans yg tidak ditanggung apa aja" asks for those, and so does whether a right is lost
+    ("hangus", "hilang"). A closing "gak" only asks yes or no."""
     texts = ["JKN menjamin ambulans antar fasilitas kesehatan.", "Ambulans dari rumah tidak dijamin JKN."]
     passages = [
         Passage(id="a", text=texts[0], title="Ambulans JKN", headings=("Ambulans yang dijamin JKN",), program="JKN", doc="a.md"),
@@ -502,6 +503,9 @@ def test_a_section_on_what_is_not_covered_loses_unless_the_exceptions_are_asked(
         assert list(found.ids) == [0, 1] and list(found.exclusion) == [False, True], question
         assert retriever._mismatched_last(np.ones(2), found, retriever.params)[1] == pytest.approx(1.0 - retriever.params.exclusion_penalty)
     for question in ("ambulans yg tidak ditanggung apa aja", "ambulans apa yang gak dijamin bpjs"):
+        assert not retriever.candidates(question).exclusion.any(), question
+    # whether something is lost or forfeited asks for when it is not paid: "iuran jp ... duitnya ilang?"
+    for question in ("ambulans dr rumah hangus gak klaimnya", "kalo telat, hak ambulans hilang?"):
         assert not retriever.candidates(question).exclusion.any(), question
 
 
