@@ -160,8 +160,9 @@ _RATE_STATED = {  # the figure, then the rate within two words (`_states_rate`)
 }
 # A regulation's number ("PP No. 37 Tahun 2021") is neither an amount nor a duration.
 _CITATION = re.compile(r"\b(No\.?|Nomor)\s*\S+\s+Tahun\s+\d{4}", re.I)
-# A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one named.
-_BACK_REFERENCE = re.compile(r"^\W*(?!hanya\b)(\w+nya|\w+ (itu|ini|tersebut))\b", re.I)
+# A sentence that opens by pointing back ("Pencairan itu ...", "Nilainya ...") goes on about what the previous one
+# named; one that opens with a conclusion ("Jadi ...", "Maka ...") draws it from the previous one.
+_BACK_REFERENCE = re.compile(r"^\W*((?!hanya\b)(\w+nya|\w+ (itu|ini|tersebut))|jadi|maka|dengan demikian|(oleh )?karena itu)\b", re.I)
 # A sentence about a rule no longer in force ("Skema lama ... sudah tidak dipakai", "Sebelum PP No. 82
 # Tahun 2019, ...", "Saat PP ... terbit, batas upah ditetapkan Rp7.000.000").
 _OLD_RULE = re.compile(
@@ -569,7 +570,8 @@ def _with_premise(text: str, span: tuple[int, int], units: list[tuple[int, int]]
       reads one case's figure as the rule;
     - `span` opens with a bare introduction to a list ("Caranya:", "Yang perlu disiapkan:"), which
       that sentence gives its subject ("Saat mendaftar sebagai peserta mandiri JKN, ...");
-    - `span` points back ("Nilainya Rp174.000.000", "Artinya, ..."), to what that sentence names."""
+    - `span` points back ("Nilainya Rp174.000.000", "Artinya, ..."), to what that sentence names, or
+      concludes from it ("Jadi ... dalam 3 tahun tersebut")."""
     at = next((i for i, (a, _) in enumerate(units) if a == span[0]), 0)
     if not at:
         return span

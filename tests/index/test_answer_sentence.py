@@ -290,6 +290,16 @@ def test_a_figure_that_points_back_answers_for_its_subject():
     assert best("beasiswa anak peserta yang meninggal berapa", text) == text  # "Nilainya ...", read alone, would not say of what
 
 
+def test_a_conclusion_comes_with_the_rule_it_draws_from():
+    """ "Jadi ... dalam 3 tahun tersebut": read alone, "tersebut" points at nothing; the bold begins
+    at the rule it concludes from (in the same paragraph)."""
+    text = (
+        "Hak JKK atas penyakit akibat kerja berlaku bila penyakit timbul paling lama 3 tahun sejak hubungan kerja berakhir. "
+        "Jadi pekerja yang sudah resign masih dapat mengajukan JKK bila penyakitnya muncul dalam 3 tahun tersebut."
+    )
+    assert best("udah resign, masih bisa klaim jkk kalau sakit karena kerja?", text) == text
+
+
 def test_a_percent_sign_answers_persen():
     text = "Dari upah Rp4.000.000, potongan gaji untuk JHT Rp80.000 sebulan. Potongan gaji untuk JHT 2% dari upah."
     assert best("potongan gaji jht berapa persen", text) == "Potongan gaji untuk JHT 2% dari upah."
