@@ -371,27 +371,15 @@ def test_a_figure_asked_is_led_by_the_passage_whose_answer_sentence_states_it():
     assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
 
 
-def test_requirements_asked_are_led_by_the_close_passage_that_lists_them():
-    """ "kena phk dapet jkp gak? syaratnya apa": one sentence with a condition word ("hanya diberikan
-    kepada ...") gives way to the close passage of the same program whose answer lists the
-    requirements; not when the two are far apart."""
-    one = "JKP hanya diberikan kepada peserta yang terkena PHK."
-    listed = "Syarat JKP:\n• masa iuran 12 bulan dalam 24 bulan;\n• belum berusia 54 tahun saat mendaftar."
-    retriever = _documents(one, listed, programs=("JKP", "JKP"))
-    found = retriever.candidates("kena phk dapet jkp gak? syaratnya apa")
-    assert found.kind.value == "requirement"
-    rows = [int(np.flatnonzero(found.ids == i)[0]) for i in (0, 1)]
-    params = retriever.params
-    fused = np.zeros(2)
-    fused[rows] = 1.0, 1.0 - params.figure_margin / 2
-    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows[::-1]
-    fused[rows] = 1.0, 1.0 - 2 * params.figure_margin
-    assert list(retriever._figure_first(np.array(rows), fused, found, params)) == rows
-
-
 @pytest.mark.parametrize(
     ("question", "first", "holding"),
     [
+        # "syaratnya apa": one sentence with a condition word gives way to the one listing the requirements
+        (
+            "kena phk dapet jkp gak? syaratnya apa",
+            "JKP hanya diberikan kepada peserta yang terkena PHK.",
+            "Syarat JKP:\n• masa iuran 12 bulan dalam 24 bulan;\n• belum berusia 54 tahun saat mendaftar.",
+        ),
         # "program apa": the passage on registering gives way to the one naming the programs joined
         ("daftar bpu wajib ikut program apa", "Daftar BPU lewat JMO dengan e-KTP dan nomor ponsel.", "Peserta BPU ikut JKK dan JKM."),
         # "buat apa": a passage on the tax of a partial claim gives way to the one saying what it is for
@@ -400,9 +388,10 @@ def test_requirements_asked_are_led_by_the_close_passage_that_lists_them():
         ("iuran jkp dibayar siapa", "Iuran JKP dibayar setiap bulan.", "Iuran JKP dibayar oleh pemerintah pusat."),
     ],
 )
-def test_a_use_a_party_or_the_programs_asked_are_led_by_the_close_passage_that_states_them(question, first, holding):
+def test_requirements_a_use_a_party_or_the_programs_asked_are_led_by_the_close_passage_that_states_them(question, first, holding):
     """As a figure is (above): the bold sentence is read alone, so of two close passages of one
-    program, the one whose answer sentence holds what is asked leads; not when they are far apart.
+    program, the one whose answer sentence holds what is asked (for requirements: lists them) leads;
+    not when they are far apart.
     (Two more passages make JKK and JKM programs of the corpus.)"""
     retriever = _documents(first, holding, "JKK.", "JKM.", docs=("a.md", "b.md", "c.md", "d.md"), programs=("JHT", "JHT", "JKK", "JKM"))
     found = retriever.candidates(question)
