@@ -382,10 +382,10 @@ class Retriever:
         `params.figure_margin` of it, whose answer sentence states one moved first (of several, the one
         whose sentence answers best: "mlt buat renovasi maks brp", the renovation loan's cap, not the
         30% of a JHT claim the rules mention): the bold sentence is read alone, so a figure elsewhere in
-        the passage does not answer. Requirements asked ("syaratnya
-        apa", "surat apa yg wajib dibawa") are met the same way by a list of them, not by one sentence
-        with a condition word ("JKP hanya diberikan kepada ... PHK"); the other kinds of `_HELD_FIRST`
-        (the programs, a use, a party) by a sentence holding them."""
+        the passage does not answer. Requirements asked ("syaratnya apa", "surat apa yg wajib dibawa")
+        are met the same way by a list of them, not by one sentence with a condition word ("JKP hanya
+        diberikan kepada ... PHK"); the other kinds of `_HELD_FIRST` (the programs, a use, a party) by
+        a sentence holding them."""
         if params.figure_margin <= 0 or len(order) < 2 or found.kind not in _HELD_FIRST:
             return order
         passages = self._stored.passages
@@ -406,7 +406,8 @@ class Retriever:
 
     def _answer_holds(self, found: Candidates, row: int) -> bool:
         """Whether candidate `row`'s answer sentence holds the kind of fact asked (`holds`); for
-        requirements, whether it lists them (a line introducing a list, with its items)."""
+        requirements, whether it lists them (a line introducing a list, with its items); for the
+        programs, whether it names two of the corpus's programs or more (`lists_programs`)."""
         best = self._answer(found, row)
         text = self._stored.passages[found.ids[row]].text
         if not best:
