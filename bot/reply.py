@@ -92,16 +92,12 @@ def lead_hit(page: Sequence[Hit]) -> Hit:
     return next(close, best)
 
 
-def answer_text(hit: Hit) -> str:
-    """The sentence the engine chose as the answer (Hit.answer_span), whole, or "" when there is none."""
-    return _sentence(hit)
-
-
-def _sentence(hit: Hit, limit: int | None = None) -> str:
-    """The answer sentence of `hit`, with the line introducing its list when it is one item of a list
-    ("Dokumen yang diminta:\n• KTP;"): read alone, an item does not say what it is an item of. Over
-    `limit` characters, a list is quoted by the parts that may answer (`_condensed`), and what is
-    still too long is cut; "" when there is no answer sentence."""
+def answer_text(hit: Hit, limit: int | None = None) -> str:
+    """The sentence the engine chose as the answer (Hit.answer_span), with the line introducing its
+    list when it is one item of a list ("Dokumen yang diminta:\n• KTP;"): read alone, an item does not
+    say what it is an item of. Whole without `limit`; over `limit` characters, a list is quoted by the
+    parts that may answer (`_condensed`), and what is still too long is cut; "" when there is no
+    answer sentence."""
     text, span = hit.passage.text, hit.answer_span
     if span is None:
         return ""
@@ -133,7 +129,7 @@ def _window(hit: Hit) -> tuple[str, str, str]:
     if span is None:
         return "", "", shorten(text.strip(), CONTEXT_CHARS + 120)
     b = span[1]
-    sentence = _sentence(hit, MAX_SENTENCE)
+    sentence = answer_text(hit, MAX_SENTENCE)
     following = text[b:].strip()
     gap = "\n" if "\n" in text[b : len(text) - len(text[b:].lstrip())] else " "
     if not following:
@@ -304,7 +300,7 @@ def answer_reply(
         for hit in [h for h in page if h is not hits[0] and h.passage.id not in seen]:
             if hit.passage.old_rule or not _adds(hit, shown):
                 break  # "Jawaban lain" continues after the last hit shown
-            block = f"<blockquote>{html.escape(_sentence(hit, MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
+            block = f"<blockquote>{html.escape(answer_text(hit, MAX_SENTENCE))}</blockquote>\n{source_html(hit.passage, language)}"
             trial = "\n\n".join([*blocks, block])
             if len(visible_text(trial)) > MAX_VISIBLE:
                 break
