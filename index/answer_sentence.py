@@ -380,14 +380,20 @@ _LIST_LINE = re.compile(r"(•|\d{1,2}[.)])\s")
 
 @functools.lru_cache(maxsize=CACHED_SENTENCES)
 def answer_units(text: str) -> tuple[tuple[int, int], ...]:
-    """The sentences of `text`, with a line that introduces a list ("Syarat:") joined to its items."""
+    """The sentences of `text`, with a line that introduces a list ("Syarat:") joined to its items
+    (an item of two sentences whole)."""
     spans = sentence_spans(text)
     units = []
     for i, (a, b) in enumerate(spans):
         if text[a:b].rstrip().endswith(":") and i + 1 < len(spans):
             end = spans[i + 1][1]  # what the colon introduces: the next sentence, or the list below
             for c, d in spans[i + 2 :]:
-                if not _LIST_LINE.match(text, c) or "\n" not in text[end:c] or not _LIST_LINE.match(text, spans[i + 1][0]):
+                if not _LIST_LINE.match(text, spans[i + 1][0]):
+                    break
+                if "\n" not in text[end:c]:
+                    end = d  # an item's second sentence ("... PBI). Menurut ..., paling sedikit 2 bulan.") stays with it
+                    continue
+                if not _LIST_LINE.match(text, c):
                     break
                 end = d
             b = end

@@ -259,6 +259,20 @@ def test_a_condition_with_its_list_for_requirements():
     assert best("syarat dapat jkp apa aja") == "Syarat penerima JKP:\n• terkena PHK, bukan mengundurkan diri;\n• sudah membayar iuran 12 bulan dalam 24 bulan."
 
 
+def test_an_item_of_two_sentences_keeps_its_list_whole():
+    """A list item may add a sentence of its own ("... pindah segmen. Menurut ..., paling sedikit 2
+    bulan."); it stays with its item and the list stays with its introduction, so that the bold is
+    the whole list, not the item's second sentence read alone."""
+    text = (
+        "REHAB ditujukan untuk peserta yang menunggak iuran sebagai peserta mandiri:\n"
+        "• peserta mandiri yang menunggak 4 sampai 24 bulan;\n"
+        "• peserta yang sudah pindah segmen. Menurut kantor cabang, mereka bisa ikut bila tunggakannya paling sedikit 2 bulan.\n"
+        "REHAB tidak menghapus tunggakan."
+    )
+    answer = best("rehab bisa diikutin klo nunggak brp bulan", text)
+    assert answer.startswith("REHAB ditujukan") and "4 sampai 24 bulan" in answer and answer.endswith("paling sedikit 2 bulan.")
+
+
 def test_a_cap_is_an_amount_or_a_time():
     text = "Batas upah JP disesuaikan setiap tahun. Batas upah JP bulan ini Rp11.086.300."
     assert best("batas upah jp", text=text) == "Batas upah JP bulan ini Rp11.086.300."
