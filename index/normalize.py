@@ -26,6 +26,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2([^\W\d_]*)$")  # "syarat2nya": informal for "syarat-syaratnya"
 _SHORT_AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(rb|jt|k)$", re.I)  # "600rb", "5jt", "50k": a number and its unit in one
 _AMOUNT_UNITS = {"rb": "ribu", "jt": "juta", "k": "ribu"}
+_SPOKEN_AMOUNT = re.compile(r"\b(\d+(?:,\d+)?) (ribu|juta|miliar|milyar)\b", re.I)  # "500 juta", as the corpus writes it: 500000000
+_AMOUNT_FACTORS = {"ribu": 10**3, "juta": 10**6, "miliar": 10**9, "milyar": 10**9}
 
 
 def data_lines(name: str) -> list[str]:
@@ -203,11 +205,14 @@ def query_text(question: str, correct: Callable[[str], str] | None = None) -> st
 
 def query_forms(question: str, correct: Callable[[str], str] | None = None) -> tuple[str, str]:
     """The question in standard spelling with typos corrected, and the same with acronyms expanded
-    (`query_text`): the first holds only the words the question itself used."""
+    and each amount in words also in digits ("800 juta" -> 800000000, as "Rp800.000.000" is
+    indexed; `query_text`): the first holds only the words the question itself used."""
     text = standardise(question)
     if correct is not None:
         text = correct(text)
-    return text, expand_acronyms(text, original=clean(question))
+    digits = [str(round(float(n.replace(",", ".")) * _AMOUNT_FACTORS[unit.lower()])) for n, unit in _SPOKEN_AMOUNT.findall(text)]
+    expanded = expand_acronyms(text, original=clean(question))
+    return text, f"{expanded} ({' '.join(digits)})" if digits else expanded
 
 
 def tokenize(text: str) -> list[str]:

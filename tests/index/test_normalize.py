@@ -119,6 +119,13 @@ def test_an_amount_written_with_its_short_unit_is_written_out(informal, standard
     assert standardise(informal) == standard
 
 
+@pytest.mark.parametrize(("question", "written"), [("proyek 800 jt", "Rp800.000.000"), ("saldo 15jt", "Rp15.000.000"), ("gaji 5,5 juta", "Rp5.500.000"), ("bsu 600rb", "Rp600.000")])
+def test_an_amount_in_words_finds_the_same_amount_in_digits(question, written):
+    """A worker writes "800 jt", the corpus "Rp800.000.000": the question is searched with both."""
+    assert set(tokenize(query_text(question))) & set(tokenize(written))
+    assert not set(tokenize(query_text("proyek 800 jt"))) & set(tokenize("Rp80.000.000"))
+
+
 @pytest.mark.parametrize(("english", "standard"), [("can foreigners join", "can foreigners asing wna join daftar ikut"), ("Teachers?", "teachers guru?")])
 def test_an_english_plural_reads_as_its_singular(english, standard):
     """english.tsv lists "foreigner"; "foreigners" gains its translation too, and is kept beside it."""
