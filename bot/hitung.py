@@ -51,6 +51,7 @@ from index.hitung import (
     parse_rupiah,
     santunan_jkm,
 )
+from index import answer_sentence
 from index.normalize import MAX_QUERY_CHARS, tokenize
 from index.sentences import sentence_spans
 from index.types import Hit
@@ -785,20 +786,11 @@ def find_rule(retriever, request: Request, calc: Calculation | None = None) -> H
     return result.hits[0] if result.answered and result.hits else None
 
 
-def _best_sentence(text: str, spans: list[tuple[int, int]], query: str) -> int:
-    """The index of the sentence sharing the most of the query's words (rarer words in the passage count more)."""
-    wanted = set(tokenize(query))
-    words = [set(tokenize(text[a:b])) & wanted for a, b in spans]
-    spread = {w: sum(w in found for found in words) for w in wanted}
-    scores = [sum(1 / spread[w] for w in found) for found in words]
-    return max(range(len(spans)), key=lambda i: (scores[i], -i))
-
-
 def rule_excerpt(text: str, query: str, limit: int = RULE_LIMIT, answer_span: tuple[int, int] | None = None) -> str:
     """The sentences of a passage that state the rule, verbatim, at most about `limit` characters.
 
-    The search's answer sentence (else the one matching `query` best) with whole sentences
-    around it while they fit; "…" marks what is left out.
+    The search's answer sentence (else the one the engine's scorer, index/answer_sentence.py, finds
+    for `query`) with whole sentences around it while they fit; "…" marks what is left out.
     """
     stripped = text.strip()
     offset = text.find(stripped) if stripped else 0
@@ -806,13 +798,11 @@ def rule_excerpt(text: str, query: str, limit: int = RULE_LIMIT, answer_span: tu
     if len(text) <= limit:
         return text
     spans = sentence_spans(text) or [(0, len(text))]
-    i = None
-    if answer_span is not None:
-        a = answer_span[0] - offset
-        i = next((k for k, (c, d) in enumerate(spans) if c <= a < d), None)
-    if i is None:
-        i = _best_sentence(text, spans, query)
-    lo = hi = i
+    at = answer_span[0] - offset if answer_span else -1
+    if not any(c <= at < d for c, d in spans):  # the search gave none: the engine's scorer picks one
+        own = answer_sentence.answer_span(text, tokenize(query), answer_sentence.Kind.ANY)
+        at = own[0] if own else 0
+    lo = hi = next((k for k, (c, d) in enumerate(spans) if c <= at < d), 0)
     while True:
         grown = False
         if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= limit:
