@@ -126,6 +126,16 @@ def test_an_amount_in_words_finds_the_same_amount_in_digits(question, written):
     assert not set(tokenize(query_text("proyek 800 jt"))) & set(tokenize("Rp80.000.000"))
 
 
+@pytest.mark.parametrize(
+    ("english", "indonesian"),
+    [("which programmes are compulsory", {"program", "wajib"}), ("is it deducted from my salary", {"potong", "gaji"}), ("not an indonesian citizen", {"warga", "negara"})],
+)
+def test_the_words_an_english_question_turns_on_reach_the_indonesian_corpus(english, indonesian):
+    """A rule's words in English ("compulsory", "deducted", "citizen") find the corpus's "wajib",
+    "dipotong", "warga negara", not only the words around them."""
+    assert indonesian <= set(tokenize(standardise(english)))
+
+
 @pytest.mark.parametrize(("english", "standard"), [("can foreigners join", "can foreigners asing wna join daftar ikut"), ("Teachers?", "teachers guru?")])
 def test_an_english_plural_reads_as_its_singular(english, standard):
     """english.tsv lists "foreigner"; "foreigners" gains its translation too, and is kept beside it."""
