@@ -119,7 +119,8 @@ _SIGNALS: dict[Kind, re.Pattern] = {
     Kind.REQUIREMENT: re.compile(rf"{_LIST_ITEM}|\b({_CONDITION}|{_DOCUMENT})\b", re.I),  # not a mere "bisa"
     Kind.DEFINITION: re.compile(r"\b(adalah|merupakan|yaitu|yakni|ialah|artinya|disebut|termasuk|meliputi|terdiri)\b", re.I),
     Kind.PARTY: re.compile(
-        rf"\b(oleh|kepada)\s+(para\s+)?({_PARTIES})\b"
+        r"^\W*yang\s+\w+[^.;:]{0,100}\b(adalah|ialah)\s+\w"  # "Yang menilai apakah ... adalah dokter di IGD": who does it
+        rf"|\b(oleh|kepada)\s+(para\s+)?({_PARTIES})\b"
         rf"|\b({_PARTIES})(lah|nya)?\b[^.;:]{{0,30}}\b(membayar|menanggung|mendaftarkan|menerima|wajib|berhak|dibayar|ditanggung)\b"
         rf"|\b(dibayar|ditanggung|didaftarkan|diberikan|dibayarkan|diterima)\s+(oleh\s+)?({_PARTIES})\b",
         re.I,
@@ -306,9 +307,10 @@ _ELIGIBLE_WORDS = frozenset("berhak wajib bisa boleh dapat termasuk ikut harus m
 
 
 def _asks_party(ws: list[str]) -> bool:
-    """A party asked for, who pays, registers or receives: "siapa yang bayar", "dibayar siapa", "ke
-    siapa", "yang bayar denda siapa", "who has to register"; not who someone is ("siapa itu ahli
-    waris", "ahli waris itu siapa") nor which people may ("yang berhak siapa")."""
+    """A party asked for, who pays, registers, receives or decides: "siapa yang bayar", "dibayar
+    siapa", "ke siapa", "yang bayar denda siapa", "yg nentuin gawat darurat ato bukan siapa", "who has
+    to register"; not who someone is ("siapa itu ahli waris", "ahli waris itu siapa") nor which
+    people may ("yang berhak siapa")."""
     for i, w in enumerate(ws):
         if w not in ("siapa", "who", "whom"):
             continue
@@ -322,8 +324,8 @@ def _asks_party(ws: list[str]) -> bool:
             return bool(then) and then[0] not in _ELIGIBLE_WORDS
         if nxt in ("has", "have", "must", "should"):  # "who has to register", not "who must join"
             return bool({"pay", "register", "report", "cover", "bear"} & set(then + ws[i + 4 : i + 5]))
-        if "yang" in ws[max(0, i - 5) : i]:  # "yang nanggung dendanya siapa": the doer, asked last
-            after = ws[ws.index("yang", max(0, i - 5)) + 1]
+        if "yang" in ws[max(0, i - 8) : i]:  # "yang nanggung dendanya siapa": the doer, asked last
+            after = ws[ws.index("yang", max(0, i - 8)) + 1]
             return after != w and after not in _ELIGIBLE_WORDS | DEFINITION_WORDS | {"disebut"}
         return passive or nxt in ("pays", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
     return False

@@ -45,6 +45,7 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("saldo jht almarhum dikasih ke siapa", Kind.PARTY),
         ("Who has to register project workers?", Kind.PARTY),
         ("kantor telat bayar, yg nanggung dendanya siapa", Kind.PARTY),  # the doer asked last
+        ("ke igd, yg nentuin sy gawat darurat ato bukan siapa", Kind.PARTY),  # the doer, seven words after "yang"
         ("yg berhak dapet jkm siapa", Kind.DEFINITION),  # which people may, not who pays
         ("yang dimaksud ahli waris siapa", Kind.DEFINITION),
         ("ahli waris itu siapa", Kind.DEFINITION),  # who someone is, not who does something
@@ -326,6 +327,16 @@ def test_a_party_asked_is_answered_by_who_pays_not_by_what_it_is():
     )
     assert best("siapa yang bayar iuran jkk", text) == "Iuran JKK untuk karyawan dibayar oleh pemberi kerja."
     assert best("jkk itu apa", text).startswith("Jaminan Kecelakaan Kerja (JKK) adalah")
+
+
+def test_who_does_something_is_answered_by_the_sentence_naming_who_does_it():
+    """ "yg nentuin gawat darurat siapa": "Yang menilai ... adalah dokter di IGD" names who decides,
+    though the question's verb is not the sentence's and the passage's first sentence defines the term."""
+    text = (
+        "Gawat darurat adalah kondisi yang membutuhkan tindakan medis segera untuk menyelamatkan nyawa. "
+        "Yang menilai apakah kondisi pasien memenuhi kriteria gawat darurat adalah dokter di IGD."
+    )
+    assert best("ke igd, yg nentuin sy gawat darurat ato bukan siapa", text).startswith("Yang menilai")
 
 
 def test_a_use_asked_is_answered_by_what_it_is_for_not_by_a_rule_about_it():
