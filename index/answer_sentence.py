@@ -247,7 +247,9 @@ def question_kind(text: str) -> Kind:
         (w in _PROGRAM_WORDS and {"apa", "mana"} & set(ws[i + 1 : i + 4])) or (w in ("which", "what") and _PROGRAM_WORDS & set(ws[i + 1 : i + 4]))
         for i, w in enumerate(ws)
     )
-    if present & _LIMIT_WORDS and not ((asks_list or asks_programs) and not present & _AMOUNT_WORDS):  # "minimal ikut program apa aja": a list
+    # A cap asked, unless "apa" asks a thing about it: "minimal ikut program apa aja" (a list),
+    # "batas upah jp naik tiap taun, ngikutin apa" (what it follows); "batas upah jp apa berapa" asks the cap.
+    if present & _LIMIT_WORDS and not ((asks_list or asks_programs or "apa" in present) and not present & _AMOUNT_WORDS):
         return Kind.DURATION if present & {"waktu", "umur", "usia", "lama"} else Kind.LIMIT
     if present & _SHARE_WORDS or (present & _SPLIT_WORDS and present & _PRICE_WORDS):
         return Kind.SHARE  # "iuran jp totalnya brp persen", "iuran jkn ppu dibagi gmn": a percentage, not the rupiah of an example

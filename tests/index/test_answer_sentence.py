@@ -62,6 +62,7 @@ def best(question: str, text: str = PASSAGE, **kwargs) -> str:
         ("what is JKP", Kind.DEFINITION),
         ("how much is the JKP benefit", Kind.AMOUNT),
         ("batas upah iuran jp", Kind.LIMIT),
+        ("batas upah jp kan naik tiap taun, naiknya ngikutin apa", Kind.ANY),  # the cap is the subject; "apa" asks a thing
         ("klaim jkk maksimal brp", Kind.LIMIT),
         ("mau daftar bpu, wajib ambil program apa aja minimal?", Kind.PROGRAMS),  # "at least", of a list asked
         ("syarat jkp harus ikut program apa dulu", Kind.PROGRAMS),  # the programs, not the conditions
