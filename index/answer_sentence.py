@@ -326,8 +326,9 @@ def _asks_party(ws: list[str]) -> bool:
             return bool(then) and then[0] not in _ELIGIBLE_WORDS
         if nxt in ("has", "have", "must", "should"):  # "who has to register", not "who must join"
             return bool({"pay", "register", "report", "cover", "bear"} & set(then + ws[i + 4 : i + 5]))
-        if "yang" in ws[max(0, i - 8) : i]:  # "yang nanggung dendanya siapa": the doer, asked last
-            after = ws[ws.index("yang", max(0, i - 8)) + 1]
+        start = max(0, i - 8)
+        if "yang" in ws[start:i]:  # "yang nanggung dendanya siapa": the doer, asked last
+            after = ws[ws.index("yang", start) + 1]
             return after != w and after not in _ELIGIBLE_WORDS | DEFINITION_WORDS | {"disebut"}
         return passive or nxt in ("pays", "registers", "gets", "receives") or prev in ("ke", "kepada", "oleh", "to", "by")
     return False
@@ -391,15 +392,11 @@ def answer_units(text: str) -> tuple[tuple[int, int], ...]:
     for i, (a, b) in enumerate(spans):
         if text[a:b].rstrip().endswith(":") and i + 1 < len(spans):
             end = spans[i + 1][1]  # what the colon introduces: the next sentence, or the list below
-            for c, d in spans[i + 2 :]:
-                if not _LIST_LINE.match(text, spans[i + 1][0]):
-                    break
-                if "\n" not in text[end:c]:
-                    end = d  # an item's second sentence ("... PBI). Menurut ..., paling sedikit 2 bulan.") stays with it
-                    continue
-                if not _LIST_LINE.match(text, c):
-                    break
-                end = d
+            if _LIST_LINE.match(text, spans[i + 1][0]):
+                for c, d in spans[i + 2 :]:  # the items, on new lines; an item's second sentence stays with it
+                    if "\n" in text[end:c] and not _LIST_LINE.match(text, c):
+                        break
+                    end = d
             b = end
         units.append((a, b))
     return tuple(units)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from index.hitung import AmountError, parse_rupiah
+
 MAX_QUERY_CHARS = 1000  # the one cap on a question's length (searched, detected, logged): the first sentences carry it
 WORD_LISTS = ("informal.tsv", "english.tsv", "places.tsv")  # word-by-word replacements, in index/data/
 
@@ -26,8 +28,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2([^\W\d_]*)$")  # "syarat2nya": informal for "syarat-syaratnya"
 _SHORT_AMOUNT = re.compile(r"^(\d+(?:[.,]\d+)*)(rb|jt|k)$", re.I)  # "600rb", "5jt", "50k": a number and its unit in one
 _AMOUNT_UNITS = {"rb": "ribu", "jt": "juta", "k": "ribu"}
-_SPOKEN_AMOUNT = re.compile(r"\b(\d+(?:,\d+)?) (ribu|juta|miliar|milyar)\b", re.I)  # "500 juta", as the corpus writes it: 500000000
-_AMOUNT_FACTORS = {"ribu": 10**3, "juta": 10**6, "miliar": 10**9, "milyar": 10**9}
+_SPOKEN_AMOUNT = re.compile(r"\b\d+(?:,\d+)? (?:ribu|juta|miliar|milyar)\b", re.I)  # "500 juta", as the corpus writes it: 500000000
 
 
 def data_lines(name: str) -> list[str]:
@@ -210,9 +211,21 @@ def query_forms(question: str, correct: Callable[[str], str] | None = None) -> t
     text = standardise(question)
     if correct is not None:
         text = correct(text)
-    digits = [str(round(float(n.replace(",", ".")) * _AMOUNT_FACTORS[unit.lower()])) for n, unit in _SPOKEN_AMOUNT.findall(text)]
+    digits = _in_digits(text)
     expanded = expand_acronyms(text, original=clean(question))
     return text, f"{expanded} ({' '.join(digits)})" if digits else expanded
+
+
+def _in_digits(text: str) -> list[str]:
+    """Each amount `text` writes in words ("800 juta"), in the digits the corpus is indexed by
+    ("800000000"), read as the calculator reads amounts (`index.hitung.parse_rupiah`)."""
+    found = []
+    for amount in _SPOKEN_AMOUNT.findall(text):
+        try:
+            found.append(str(parse_rupiah(amount)))
+        except AmountError:  # beyond any rupiah amount ("5000 miliar"): nothing to find
+            continue
+    return found
 
 
 def tokenize(text: str) -> list[str]:
